@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace OpenSips.Mi;
+
+/// <summary>JSON-RPC 2.0 as OpenSIPS speaks it (facts 1-7): compact requests, integer ids, no batches.</summary>
+internal sealed class JsonRpcCodec : IMiCodec
+{
+    public static readonly JsonRpcCodec Instance = new();
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+    private static readonly JsonEncodedText JsonRpc = JsonEncodedText.Encode("jsonrpc");
+    private static readonly JsonEncodedText Version = JsonEncodedText.Encode("2.0");
+    private static readonly JsonEncodedText MethodName = JsonEncodedText.Encode("method");
+    private static readonly JsonEncodedText ParamsName = JsonEncodedText.Encode("params");
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+
+    public string ContentType => "application/json";
+
+    public bool HasIds => true;
+
+    public void EncodeRequest(IBufferWriter<byte> output, string method, MiParams parameters, int id)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString(JsonRpc, Version);
+        writer.WriteString(MethodName, method);
+        switch (parameters.Kind)
+        {
+            case MiParamsKind.Positional:
+                writer.WritePropertyName(ParamsName);
+                writer.WriteStartArray();
+                foreach (var value in parameters.Values)
+                {
+                    value.WriteTo(writer);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case MiParamsKind.Named:
+                writer.WritePropertyName(ParamsName);
+                writer.WriteStartObject();
+                foreach (var member in parameters.Members)
+                {
+                    writer.WritePropertyName(member.Key);
+                    member.Value.WriteTo(writer);
+                }
+
+                writer.WriteEndObject();
+                break;
+            default:
+                break;
+        }
+
+        writer.WriteNumber(IdName, id);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads the integer id of a reply without decoding the rest; false when there is none or it is not an int.</summary>
+    public static bool TryReadId(ReadOnlySpan<byte> reply, out int id)
+    {
+        id = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(reply, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (isId)
+                {
+                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out id);
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return false;
+    }
+
+    public MiResponse DecodeResponse(string method, ReadOnlyMemory<byte> reply, int expectedId, string transport)
+    {
+        if (PlainTextReplies.LooksPlainText(reply.Span))
+        {
+            throw PlainTextReplies.ToException(reply.Span, transport);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(reply, new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException ex)
+        {
+            throw new MiProtocolException(
+                $"OpenSIPS {transport} sent a reply to '{method}' that is not valid JSON ({ex.Message}).",
+                System.Text.Encoding.UTF8.GetString(reply.Span[..Math.Min(reply.Length, 512)]),
+                ex);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Malformed(method, transport, "the reply is not a JSON object", reply);
+            }
+
+            var hasError = root.TryGetProperty("error"u8, out var error);
+            if (!root.TryGetProperty("id"u8, out var id))
+            {
+                throw Malformed(method, transport, "the reply has no id", reply);
+            }
+
+            if (id.ValueKind == JsonValueKind.Null)
+            {
+                // OpenSIPS answers id null only when it could not read our request (parse error, invalid request).
+                if (!hasError)
+                {
+                    throw Malformed(method, transport, "a result with id null", reply);
+                }
+            }
+            else if (id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out var replyId) || replyId != expectedId)
+            {
+                throw Malformed(method, transport, $"the reply's id {id.GetRawText()} is not the request's id {expectedId}", reply);
+            }
+
+            if (hasError)
+            {
+                return new MiResponse(method, ReadError(method, transport, error, reply));
+            }
+
+            if (!root.TryGetProperty("result"u8, out var result))
+            {
+                throw Malformed(method, transport, "the reply has neither result nor error", reply);
+            }
+
+            return new MiResponse(method, result.Clone());
+        }
+    }
+
+    private static MiError ReadError(string method, string transport, JsonElement error, ReadOnlyMemory<byte> reply)
+    {
+        if (error.ValueKind != JsonValueKind.Object
+            || !error.TryGetProperty("code"u8, out var code) || !code.TryGetInt32(out var codeValue))
+        {
+            throw Malformed(method, transport, "the error has no integer code", reply);
+        }
+
+        var message = error.TryGetProperty("message"u8, out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
+        JsonElement? data = error.TryGetProperty("data"u8, out var d) ? d.Clone() : null;
+        return new MiError(codeValue, message, data);
+    }
+
+    private static MiProtocolException Malformed(string method, string transport, string what, ReadOnlyMemory<byte> reply) =>
+        new($"OpenSIPS {transport} sent a reply to '{method}' that is not a valid JSON-RPC reply: {what}.",
+            System.Text.Encoding.UTF8.GetString(reply.Span[..Math.Min(reply.Length, 512)]));
+}

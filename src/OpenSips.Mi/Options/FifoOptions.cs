@@ -1,0 +1,55 @@
+namespace OpenSips.Mi;
+
+/// <summary>mi_fifo (OpenSIPS's <c>modparam("mi_fifo", "fifo_name", "/tmp/opensips_fifo")</c>).</summary>
+public sealed record FifoOptions : MiConnectionOptions
+{
+    /// <summary>Creates the options.</summary>
+    /// <param name="fifoPath">Absolute path of OpenSIPS's FIFO.</param>
+    public FifoOptions(string fifoPath)
+    {
+        FifoPath = fifoPath;
+    }
+
+    /// <summary>mi_fifo's largest command (prefix, JSON and newline): 4096 bytes (fact 35).</summary>
+    public const int MaxRequestBytes = 4096;
+
+    /// <summary>Absolute path of OpenSIPS's FIFO.</summary>
+    public string FifoPath { get; init; }
+
+    /// <summary>
+    /// mi_fifo's <c>reply_dir</c>: where the client creates its reply FIFOs and where OpenSIPS opens them. Must be the same
+    /// folder as OpenSIPS's setting (default <c>/tmp/</c>).
+    /// </summary>
+    public string ReplyDirectory { get; init; } = "/tmp/";
+
+    /// <inheritdoc/>
+    public override string TransportName => "mi_fifo";
+
+    /// <inheritdoc/>
+    public override string ToUriString() => "fifo://" + FifoPath;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (string.IsNullOrWhiteSpace(FifoPath) || !Path.IsPathRooted(FifoPath))
+        {
+            throw new ArgumentException($"FifoPath '{FifoPath}' must be an absolute path, for example fifo:///tmp/opensips_fifo.", nameof(FifoPath));
+        }
+
+        if (!File.Exists(FifoPath) && !Directory.Exists(FifoPath))
+        {
+            throw new ArgumentException($"FifoPath '{FifoPath}' does not exist: is OpenSIPS running with mi_fifo and this fifo_name?", nameof(FifoPath));
+        }
+
+        if (Interop.IsFifo(FifoPath) == false)
+        {
+            throw new ArgumentException($"FifoPath '{FifoPath}' is not a FIFO: give mi_fifo's fifo_name.", nameof(FifoPath));
+        }
+
+        if (string.IsNullOrWhiteSpace(ReplyDirectory) || !Directory.Exists(ReplyDirectory))
+        {
+            throw new ArgumentException($"ReplyDirectory '{ReplyDirectory}' does not exist: give mi_fifo's reply_dir (default /tmp/).", nameof(ReplyDirectory));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OpenSips.Mi;
+
+/// <summary>mi_http (OpenSIPS's httpd, by default <c>http://127.0.0.1:8888/mi</c>), plain or behind TLS.</summary>
+public record HttpOptions : MiConnectionOptions
+{
+    /// <summary>Creates the options.</summary>
+    /// <param name="url">The absolute http or https URL of the MI root.</param>
+    public HttpOptions(Uri url)
+    {
+        Url = url;
+    }
+
+    /// <summary>The absolute http or https URL of the MI root, for example <c>http://127.0.0.1:8888/mi</c>.</summary>
+    public Uri Url { get; init; }
+
+    /// <summary>
+    /// An <see cref="System.Net.Http.HttpClient"/> to use instead of the client's own (for example from <c>IHttpClientFactory</c>).
+    /// The caller keeps ownership; TLS and connection settings below are then the caller's to configure.
+    /// </summary>
+    public HttpClient? HttpClient { get; init; }
+
+    /// <summary>A handler to build the client's <see cref="System.Net.Http.HttpClient"/> from; the caller keeps ownership.</summary>
+    public HttpMessageHandler? HttpMessageHandler { get; init; }
+
+    /// <summary>Extra request headers, for a reverse proxy in front of mi_http.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Basic-auth credentials for a reverse proxy (OpenSIPS's httpd itself has none). Never logged.</summary>
+    public NetworkCredential? BasicAuth { get; init; }
+
+    /// <summary>
+    /// Certificates to trust as roots for an https URL (for a private CA), in addition to nothing else: when set, the
+    /// server certificate must chain to one of them. Certificates are always verified unless
+    /// <see cref="ServerCertificateValidation"/> says otherwise.
+    /// </summary>
+    public X509Certificate2Collection? TrustedCertificateAuthorities { get; init; }
+
+    /// <summary>An explicit certificate validation callback that replaces the default checks (an opt-in; use with care).</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+
+    /// <summary>
+    /// How long an idle keep-alive connection is reused. Default 20 s, below httpd's <c>conn_timeout</c> of 30 s so that a
+    /// connection OpenSIPS already dropped is not picked up.
+    /// </summary>
+    public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>httpd's default <c>receive_buf_size</c>: request bodies over 1024 bytes are answered 400 unless OpenSIPS raises it.</summary>
+    public const int DefaultHttpdReceiveBufferSize = 1024;
+
+    /// <inheritdoc/>
+    public override string TransportName => "mi_http";
+
+    /// <inheritdoc/>
+    public override string ToUriString() => RedactedUrl(Url);
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (Url is null || !Url.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"Url '{Url}' must be an absolute http or https URL, for example http://127.0.0.1:8888/mi.", nameof(Url));
+        }
+
+        if (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"Url scheme '{Url.Scheme}' is not http or https.", nameof(Url));
+        }
+
+        if (string.IsNullOrEmpty(Url.Host))
+        {
+            throw new ArgumentException($"Url '{RedactedUrl(Url)}' has no host.", nameof(Url));
+        }
+    }
+
+    /// <summary>The URL without any user info, for messages and logs.</summary>
+    /// <param name="url">The URL.</param>
+    /// <returns>The URL text without credentials.</returns>
+    protected static string RedactedUrl(Uri url) =>
+        url is null ? "(null)" : url.IsAbsoluteUri && url.UserInfo.Length > 0
+            ? new UriBuilder(url) { UserName = string.Empty, Password = string.Empty }.Uri.ToString()
+            : url.ToString();
+}

@@ -1,0 +1,96 @@
+namespace OpenSips.Mi;
+
+/// <summary>Turns the URI forms users type (<c>udp://127.0.0.1:8809</c>, <c>fifo:///tmp/opensips_fifo</c>…) into options.</summary>
+internal static class MiUriParser
+{
+    private const string Forms =
+        "udp://host:port, unix:///path, http://host:port/mi, https://host:port/mi, xmlrpc+http://host:port/RPC2, xmlrpc+https://host:port/RPC2 or fifo:///path";
+
+    public static MiConnectionOptions Parse(string uri)
+    {
+        if (string.IsNullOrWhiteSpace(uri))
+        {
+            throw new ArgumentException($"The MI URI is empty: use {Forms}.", nameof(uri));
+        }
+
+        var separator = uri.IndexOf("://", StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            throw new ArgumentException($"'{uri}' is not an absolute MI URI: use {Forms}.", nameof(uri));
+        }
+
+        var scheme = uri[..separator].ToUpperInvariant();
+        var rest = uri[(separator + 3)..];
+        return scheme switch
+        {
+            "UDP" => ParseUdp(uri, rest),
+            "UNIX" => new UnixDatagramOptions(PathOf(uri, rest, "unix:///run/opensips/mi.sock")),
+            "FIFO" => new FifoOptions(PathOf(uri, rest, "fifo:///tmp/opensips_fifo")),
+            "HTTP" or "HTTPS" => new HttpOptions(HttpUrl(uri, uri)),
+            "XMLRPC+HTTP" or "XMLRPC+HTTPS" => new XmlRpcOptions(HttpUrl(uri, uri["xmlrpc+".Length..])),
+            _ => throw new ArgumentException($"Unknown MI URI scheme '{uri[..separator]}' in '{uri}': use {Forms}.", nameof(uri)),
+        };
+    }
+
+    private static DatagramOptions ParseUdp(string uri, string rest)
+    {
+        rest = rest.TrimEnd('/');
+        string host;
+        string portText;
+        if (rest.StartsWith('['))
+        {
+            var close = rest.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                throw new ArgumentException($"'{uri}' has an unclosed IPv6 bracket: use udp://[::1]:8809.", nameof(uri));
+            }
+
+            host = rest[1..close];
+            portText = rest[(close + 1)..].TrimStart(':');
+        }
+        else
+        {
+            var colon = rest.LastIndexOf(':');
+            host = colon < 0 ? rest : rest[..colon];
+            portText = colon < 0 ? string.Empty : rest[(colon + 1)..];
+        }
+
+        if (host.Length == 0)
+        {
+            throw new ArgumentException($"'{uri}' has no host: use udp://host:port, for example udp://127.0.0.1:8809.", nameof(uri));
+        }
+
+        if (portText.Length == 0)
+        {
+            throw new ArgumentException($"'{uri}' has no port: mi_datagram has no default port, use udp://{host}:8809 (your socket_name's port).", nameof(uri));
+        }
+
+        if (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"'{uri}' has port '{portText}', which is not a number in 1..65535.", nameof(uri));
+        }
+
+        return new DatagramOptions(host, port);
+    }
+
+    private static string PathOf(string uri, string rest, string example)
+    {
+        // unix:///run/x.sock gives "/run/x.sock"; unix://run/x.sock (host form) is a relative path and refused.
+        if (!rest.StartsWith('/'))
+        {
+            throw new ArgumentException($"'{uri}' must name an absolute path, for example {example}.", nameof(uri));
+        }
+
+        return Uri.UnescapeDataString(rest);
+    }
+
+    private static Uri HttpUrl(string original, string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || string.IsNullOrEmpty(parsed.Host))
+        {
+            throw new ArgumentException($"'{original}' is not an absolute URL with a host, for example http://127.0.0.1:8888/mi.", nameof(original));
+        }
+
+        return parsed;
+    }
+}
