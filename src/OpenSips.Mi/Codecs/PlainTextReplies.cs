@@ -14,7 +14,7 @@ internal static class PlainTextReplies
                 continue;
             }
 
-            return b != (byte)'{' && b != (byte)'<';
+            return b is not ((byte)'{' or (byte)'[' or (byte)'<');
         }
 
         return true;
