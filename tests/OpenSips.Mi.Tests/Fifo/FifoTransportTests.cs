@@ -183,12 +183,7 @@ public sealed partial class FifoTransportTests : IDisposable
     [Fact(Timeout = 20_000)]
     public async Task Fifo_permission_denied_names_owner_and_mode()
     {
-        if (Environment.UserName == "root")
-        {
-            // root bypasses file modes; nothing to observe.
-            return;
-        }
-
+        Assert.SkipWhen(Environment.UserName == "root", "root bypasses file modes");
         File.SetUnixFileMode(_server.FifoPath, UnixFileMode.UserRead);
         await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)));
 
@@ -234,5 +229,55 @@ public sealed partial class FifoTransportTests : IDisposable
         await using var transport = FifoTransport.Create(_server.Options(TimeSpan.FromSeconds(5)));
 
         Assert.Equal(4096 - (":".Length + 37 + ":".Length + "\n".Length), transport.MaxRequestBytes);
+    }
+
+    [Fact]
+    public void Fifo_owner_description_names_uid_and_mode() =>
+        Assert.Matches("^owner uid [0-9]+, gid [0-9]+, mode 0600; this process runs as uid [0-9]+$", FifoNative.DescribeOwner(_server.FifoPath));
+
+    [Fact(Timeout = 20_000)]
+    public async Task Fifo_reply_stalled_mid_way_still_ends_at_the_timeout()
+    {
+        var stalled = new List<FileStream>();
+        _handler = command =>
+        {
+            // A writer that sends half a reply and never closes: the reader must still be released.
+            var writer = new FileStream(Path.Combine(_server.ReplyDirectory, command.ReplyName), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            writer.Write("{\"jsonrpc\":\"2.0\","u8);
+            lock (stalled)
+            {
+                stalled.Add(writer);
+            }
+
+            return null;
+        };
+        await using var client = MiClient.Connect(_server.Options(Short));
+        var watch = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<MiTimeoutException>(() => client.CommandAsync("uptime", TestContext.Current.CancellationToken));
+
+        Assert.True(watch.Elapsed < Short + TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed}");
+        Assert.Empty(LeftoverReplyFifos());
+        foreach (var writer in stalled)
+        {
+            await writer.DisposeAsync();
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Fifo_call_waiting_when_the_client_is_disposed_ends_with_ObjectDisposedException()
+    {
+        _handler = _ => null;
+        var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(30)));
+        var call = client.CommandAsync("uptime", TestContext.Current.CancellationToken);
+        while (_server.Commands.Count == 0)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        await client.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => call);
+        Assert.Empty(LeftoverReplyFifos());
     }
 }
