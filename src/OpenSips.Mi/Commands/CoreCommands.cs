@@ -108,7 +108,8 @@ public static class CoreCommands
     {
         var parameters = pid is { } p ? MiParams.Named(("level", level), ("pid", p)) : MiParams.Named(("level", level));
         var result = await MiReply.RunAsync(client, "log_level", parameters, cancellationToken).ConfigureAwait(false);
-        return MiReply.Int32(result, pid is null ? "New global log level" : "Log level") ?? level;
+        // 3.6.8 answers {"New global log level":n}, or {"Log level":n} for one process.
+        return (pid is null ? MiReply.Int32(result, "New global log level") : MiReply.Int32(result, "Log level") ?? MiReply.Int32(result, "New log level")) ?? level;
     }
 
     /// <summary>Runs <c>reload_routes</c>: reloads the script routes.</summary>

@@ -42,14 +42,14 @@ public sealed class MiList<T> : IReadOnlyList<T>
 /// <c>core:rcv_requests</c>), with the reply's JSON kept in <see cref="Raw"/>.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after what it holds, like the command's reply.")]
-public sealed class MiStatistics : IReadOnlyDictionary<string, long>
+public sealed class MiStatisticValues : IReadOnlyDictionary<string, long>
 {
     private readonly Dictionary<string, long> _values;
 
     /// <summary>Creates the set.</summary>
     /// <param name="values">Values keyed <c>group:name</c>.</param>
     /// <param name="raw">The JSON they were read from.</param>
-    public MiStatistics(IReadOnlyDictionary<string, long> values, JsonElement raw)
+    public MiStatisticValues(IReadOnlyDictionary<string, long> values, JsonElement raw)
     {
         ArgumentNullException.ThrowIfNull(values);
         _values = new Dictionary<string, long>(values, StringComparer.Ordinal);
@@ -94,7 +94,7 @@ public sealed class MiStatistics : IReadOnlyDictionary<string, long>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal static MiStatistics Read(JsonElement raw)
+    internal static MiStatisticValues Read(JsonElement raw)
     {
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
         if (raw.ValueKind == JsonValueKind.Object)
@@ -108,6 +108,6 @@ public sealed class MiStatistics : IReadOnlyDictionary<string, long>
             }
         }
 
-        return new MiStatistics(values, raw);
+        return new MiStatisticValues(values, raw);
     }
 }

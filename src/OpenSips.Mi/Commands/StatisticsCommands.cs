@@ -22,7 +22,7 @@ public static class StatisticsCommands
     /// <param name="names">Groups (<c>"tm:"</c>), <c>"all"</c> or bare statistic names.</param>
     /// <returns>The values keyed <c>group:name</c>; unknown names are simply absent.</returns>
     /// <exception cref="MiCommandException">OpenSIPS answered with an error.</exception>
-    public static Task<MiStatistics> GetStatisticsAsync(this MiClient client, params string[] names) =>
+    public static Task<MiStatisticValues> GetStatisticsAsync(this MiClient client, params string[] names) =>
         GetStatisticsAsync(client, (IEnumerable<string>)names);
 
     /// <summary>Runs <c>get_statistics</c>.</summary>
@@ -31,10 +31,10 @@ public static class StatisticsCommands
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The values keyed <c>group:name</c>; unknown names are simply absent.</returns>
     /// <exception cref="MiCommandException">OpenSIPS answered with an error.</exception>
-    public static async Task<MiStatistics> GetStatisticsAsync(this MiClient client, IEnumerable<string> names, CancellationToken cancellationToken = default)
+    public static async Task<MiStatisticValues> GetStatisticsAsync(this MiClient client, IEnumerable<string> names, CancellationToken cancellationToken = default)
     {
         var result = await MiReply.RunAsync(client, "get_statistics", NamesParam(names, required: true), cancellationToken).ConfigureAwait(false);
-        return MiStatistics.Read(result);
+        return MiStatisticValues.Read(result);
     }
 
     /// <summary>Runs <c>list_statistics</c>: the registered statistics and whether each one is incremental (resettable).</summary>
