@@ -7,8 +7,8 @@ namespace OpenSips.Mi.Sip;
 public static class SipRequests
 {
     /// <summary>
-    /// A NOTIFY that makes a phone resync, reboot or report: <c>To: &lt;uri&gt;</c> and <c>From: &lt;uri&gt;;tag=&lt;random&gt;</c>
-    /// unless <paramref name="headers"/> has them, then <c>Event</c>, then the caller's headers in order. No To tag is added
+    /// A NOTIFY that makes a phone resync, reboot or report: <c>From: &lt;uri&gt;;tag=&lt;random&gt;</c> and <c>To: &lt;uri&gt;</c>
+    /// unless <paramref name="headers"/> has them (then the caller's lines go first), then <c>Event</c>, then the caller's other headers in order. No To tag is added
     /// (not RFC 3265/6665 compliant, as the NOTIFY is outside a subscription, but most phones accept it).
     /// </summary>
     /// <param name="contactUri">The phone's contact URI, for example <c>sip:alice@192.0.2.10:5060</c> (see <c>ul_show_contact</c>).</param>
@@ -92,30 +92,39 @@ public static class SipRequests
 
     private static SipHeaders StartWithParties(string uri, SipHeaders? headers)
     {
+        // From then To (the caller's lines when given, in their order), as in the captured requests.
         var all = new SipHeaders();
-        if (headers is null || !headers.Contains("To"))
-        {
-            all.Add("To", $"<{uri}>");
-        }
-
-        if (headers is null || !headers.Contains("From"))
-        {
-            all.Add("From", $"<{uri}>;tag={NewTag()}");
-        }
-
+        AddOrGenerate(all, headers, "From", () => $"<{uri}>;tag={NewTag()}");
+        AddOrGenerate(all, headers, "To", () => $"<{uri}>");
         return all;
+    }
+
+    private static void AddOrGenerate(SipHeaders all, SipHeaders? headers, string name, Func<string> generate)
+    {
+        var given = false;
+        foreach (var header in headers ?? [])
+        {
+            if (SipHeaderValidation.SameHeader(header.Name, name))
+            {
+                all.Add(header.Name, header.Value);
+                given = true;
+            }
+        }
+
+        if (!given)
+        {
+            all.Add(name, generate());
+        }
     }
 
     private static void AppendCallerHeaders(SipHeaders all, SipHeaders? headers)
     {
-        if (headers is null)
+        foreach (var header in headers ?? [])
         {
-            return;
-        }
-
-        foreach (var header in headers)
-        {
-            all.Add(header.Name, header.Value);
+            if (!SipHeaderValidation.SameHeader(header.Name, "From") && !SipHeaderValidation.SameHeader(header.Name, "To"))
+            {
+                all.Add(header.Name, header.Value);
+            }
         }
     }
 }
