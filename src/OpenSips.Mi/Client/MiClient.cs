@@ -136,6 +136,9 @@ public sealed class MiClient : IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
+        using var activity = StartActivity(method);
+        var outcome = "exception";
+        MiDiagnostics.InFlight.Add(1, new KeyValuePair<string, object?>("opensips.mi.transport", _transport.Name));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
         try
@@ -144,6 +147,7 @@ public sealed class MiClient : IAsyncDisposable
                 ? await _correlator.CallAsync(id, request.WrittenMemory, deadline.Token).ConfigureAwait(false)
                 : await ((IExchangeTransport)_transport).ExchangeAsync(request.WrittenMemory, deadline.Token).ConfigureAwait(false);
             var response = _codec.DecodeResponse(method, reply, id, _transport.Name);
+            outcome = response.IsSuccess ? "ok" : "error";
             LogOutcome(method, started, response.IsSuccess ? "ok" : "error " + response.Error!.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return response;
         }
@@ -152,14 +156,66 @@ public sealed class MiClient : IAsyncDisposable
             var hint = ex is MiPendingHintException pending
                 ? $"OpenSIPS sent '{pending.Hint}' while several calls were in flight, so it could not be matched to this one"
                 : TimeoutHint();
+            outcome = "timeout";
             var timeoutError = new MiTimeoutException(method, _transport.Endpoint, limit, hint);
             Log.CallFailed(_logger, method, _transport.Endpoint, timeoutError.Message);
             throw timeoutError;
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = "cancelled";
+            throw;
         }
         catch (MiException ex)
         {
             Log.CallFailed(_logger, method, _transport.Endpoint, ex.Message);
             throw;
+        }
+        finally
+        {
+            Record(activity, method, outcome, started);
+        }
+    }
+
+    private Activity? StartActivity(string method)
+    {
+        if (!MiDiagnostics.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = MiDiagnostics.ActivitySource.StartActivity(method, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("rpc.system", "jsonrpc");
+            activity.SetTag("rpc.method", method);
+            activity.SetTag("server.address", _transport.Endpoint);
+            activity.SetTag("opensips.mi.transport", _transport.Name);
+        }
+
+        return activity;
+    }
+
+    private void Record(Activity? activity, string method, string outcome, long started)
+    {
+        var tags = new TagList
+        {
+            { "rpc.method", method },
+            { "opensips.mi.transport", _transport.Name },
+            { "opensips.mi.outcome", outcome },
+        };
+        MiDiagnostics.InFlight.Add(-1, new KeyValuePair<string, object?>("opensips.mi.transport", _transport.Name));
+        MiDiagnostics.Calls.Add(1, tags);
+        if (outcome != "ok")
+        {
+            MiDiagnostics.Errors.Add(1, tags);
+        }
+
+        MiDiagnostics.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        if (activity is not null)
+        {
+            activity.SetTag("opensips.mi.outcome", outcome);
+            activity.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
         }
     }
 
