@@ -13,12 +13,17 @@ public sealed record FifoOptions : MiConnectionOptions
     /// <summary>mi_fifo's largest command (prefix, JSON and newline): 4096 bytes (fact 35).</summary>
     public const int MaxRequestBytes = 4096;
 
+    private const int MaxReplyPathBytes = 128;
+
     /// <summary>Absolute path of OpenSIPS's FIFO.</summary>
     public string FifoPath { get; init; }
 
     /// <summary>
     /// mi_fifo's <c>reply_dir</c>: where the client creates its reply FIFOs and where OpenSIPS opens them. Must be the same
-    /// folder as OpenSIPS's setting (default <c>/tmp/</c>).
+    /// folder as OpenSIPS's setting (default <c>/tmp/</c>). Each call creates its own FIFO there with a random name and mode
+    /// 0622 (OpenSIPS, often another user, only needs to write to it) and removes it when the call ends; the full path must
+    /// stay under 128 bytes. If OpenSIPS cannot open these FIFOs in a sticky world-writable directory such as <c>/tmp</c>
+    /// (Linux's <c>fs.protected_fifos</c>), use a directory of its own and set mi_fifo's <c>reply_dir</c> to it.
     /// </summary>
     public string ReplyDirectory { get; init; } = "/tmp/";
 
@@ -50,6 +55,11 @@ public sealed record FifoOptions : MiConnectionOptions
         if (string.IsNullOrWhiteSpace(ReplyDirectory) || !Directory.Exists(ReplyDirectory))
         {
             throw new ArgumentException($"ReplyDirectory '{ReplyDirectory}' does not exist: give mi_fifo's reply_dir (default /tmp/).", nameof(ReplyDirectory));
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(Path.Combine(ReplyDirectory, ReplyFifo.NewName())) >= MaxReplyPathBytes)
+        {
+            throw new ArgumentException($"ReplyDirectory '{ReplyDirectory}' is too long: a reply FIFO's full path must stay under {MaxReplyPathBytes} bytes for mi_fifo; use a shorter reply_dir.", nameof(ReplyDirectory));
         }
     }
 }

@@ -11,11 +11,13 @@ internal sealed class UnixDatagramTransport : IDatagramTransport
 {
     private readonly Socket _socket;
     private readonly string _clientPath;
+    private readonly UnixDomainSocketEndPoint _server;
     private int _disposed;
 
-    private UnixDatagramTransport(Socket socket, string clientPath, string endpoint)
+    private UnixDatagramTransport(Socket socket, string clientPath, UnixDomainSocketEndPoint server, string endpoint)
     {
         _socket = socket;
+        _server = server;
         _clientPath = clientPath;
         Endpoint = endpoint;
     }
@@ -44,14 +46,19 @@ internal sealed class UnixDatagramTransport : IDatagramTransport
             }
 
             socket.ReceiveBufferSize = Math.Max(socket.ReceiveBufferSize, 1 << 20);
-            socket.Connect(new UnixDomainSocketEndPoint(options.SocketPath));
+
+            // Not connected: OpenSIPS answers from an unbound socket (fact 20), which a connected socket would filter out.
+            if (!File.Exists(options.SocketPath))
+            {
+                throw new SocketException((int)SocketError.AddressNotAvailable);
+            }
         }
         catch (SocketException ex)
         {
             socket.Dispose();
             TryDelete(clientPath);
             throw new MiTransportException(
-                $"cannot reach OpenSIPS MI at {options.ToUriString()}: {ex.SocketErrorCode} (is mi_datagram listening on that socket, and may this user write to it?)",
+                $"cannot reach OpenSIPS MI at {options.ToUriString()}: {(ex.SocketErrorCode == SocketError.AddressNotAvailable ? "the socket does not exist" : ex.SocketErrorCode.ToString())} (is mi_datagram listening on that socket, and may this user write to it?)",
                 ex);
         }
         catch
@@ -61,11 +68,11 @@ internal sealed class UnixDatagramTransport : IDatagramTransport
             throw;
         }
 
-        return new UnixDatagramTransport(socket, clientPath, options.ToUriString());
+        return new UnixDatagramTransport(socket, clientPath, new UnixDomainSocketEndPoint(options.SocketPath), options.ToUriString());
     }
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken) =>
-        await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await _socket.SendToAsync(datagram, SocketFlags.None, _server, cancellationToken).ConfigureAwait(false);
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);

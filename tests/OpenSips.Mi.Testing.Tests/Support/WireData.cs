@@ -9,7 +9,7 @@ internal static class WireData
 {
     private static readonly Lazy<string> Root = new(Locate);
 
-    private static readonly HashSet<string> VaryingKeys = ["Now", "Up since", "Up time", "Expires"];
+    private static readonly HashSet<string> VaryingKeys = ["Now", "Up since", "Up time", "Expires", "PID", "ContactID"];
 
     public static string Folder(string transport) => Path.Combine(Root.Value, transport);
 

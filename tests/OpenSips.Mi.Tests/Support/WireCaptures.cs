@@ -1,40 +1,51 @@
 using System.Text;
 
-namespace OpenSips.Mi.Tests.Support;
+namespace OpenSips.Mi.Tests;
 
-/// <summary>The captured OpenSIPS 3.6.8 bytes in ../shared/opensips-wire beside the repository.</summary>
-public static class WireCaptures
+/// <summary>The bytes captured from a real OpenSIPS 3.6.8 (<c>shared/opensips-wire</c>, beside the clone).</summary>
+internal static class WireCaptures
 {
-    private static readonly Lazy<string> RootPath = new(FindRoot);
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
-    public static string Root => RootPath.Value;
+    /// <summary>The folder holding <c>README.md</c> and one folder per transport.</summary>
+    public static string Root => LazyRoot.Value;
 
     public static byte[] ReadBytes(string relativePath) => File.ReadAllBytes(Path.Combine(Root, relativePath));
 
     public static string ReadText(string relativePath) => Encoding.UTF8.GetString(ReadBytes(relativePath));
 
-    /// <summary>The body of a raw HTTP capture (everything after the first blank line).</summary>
+    /// <summary>The body of a raw HTTP message: everything after the first blank line.</summary>
     public static byte[] HttpBody(string relativePath)
     {
         var bytes = ReadBytes(relativePath);
-        var index = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
-        return index < 0 ? [] : bytes[(index + 4)..];
+        var end = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            throw new InvalidDataException($"{relativePath} has no blank line after its headers.");
+        }
+
+        return bytes[(end + 4)..];
     }
+
+    /// <summary>Names of the files in a capture folder ending with <paramref name="suffix"/>, without the suffix.</summary>
+    public static IEnumerable<string> Cases(string folder, string suffix) =>
+        Directory.EnumerateFiles(Path.Combine(Root, folder), "*" + suffix)
+            .Select(path => Path.GetFileName(path)[..^suffix.Length])
+            .Order(StringComparer.Ordinal);
 
     private static string FindRoot()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpenSips.Mi.slnx")))
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            dir = dir.Parent;
+            if (File.Exists(Path.Combine(dir.FullName, "OpenSips.Mi.slnx")))
+            {
+                var root = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "opensips-wire"));
+                return Directory.Exists(root)
+                    ? root
+                    : throw new DirectoryNotFoundException($"The wire captures are expected at {root} (shared/ beside the clone).");
+            }
         }
 
-        if (dir?.Parent is null)
-        {
-            throw new InvalidOperationException("Cannot find the repository root (OpenSips.Mi.slnx) above " + AppContext.BaseDirectory);
-        }
-
-        var root = Path.Combine(dir.Parent.FullName, "shared", "opensips-wire");
-        return Directory.Exists(root) ? root : throw new InvalidOperationException("The wire captures are missing: expected " + root);
+        throw new DirectoryNotFoundException($"No OpenSips.Mi.slnx above {AppContext.BaseDirectory}.");
     }
 }
