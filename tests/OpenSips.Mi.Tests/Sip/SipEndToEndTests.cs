@@ -18,7 +18,7 @@ public sealed class SipEndToEndTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUnix = false, HttpReceiveBufferSize = 16384 }, TestContext.Current.CancellationToken);
+        _emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { HttpReceiveBufferSize = 16384 }, TestContext.Current.CancellationToken);
         _uac = MiEmulatorSipUac.Attach(_emulator, new SipUacOptions { FinalResponseTimeout = TimeSpan.FromSeconds(1.2), T1 = TimeSpan.FromMilliseconds(100), T2 = TimeSpan.FromMilliseconds(400), SocketCount = 2 });
         _phone = new UdpPhone();
     }
@@ -65,12 +65,14 @@ public sealed class SipEndToEndTests : IAsyncLifetime
         Assert.Equal("10 NOTIFY", result.Headers["CSeq"]);
     }
 
-    public static TheoryData<string> Transports() => ["udp", "http", "xmlrpc"];
+    public static TheoryData<string> Transports() => ["udp", "unix", "http", "xmlrpc", "fifo"];
 
     private MiClient Connect(string transport) => transport switch
     {
         "udp" => MiClient.Connect(_emulator.UdpUri),
+        "unix" => MiClient.Connect(_emulator.UnixUri),
         "http" => MiClient.Connect(_emulator.HttpUriString),
+        "fifo" => MiClient.Connect(new FifoOptions(_emulator.FifoPath) { ReplyDirectory = _emulator.FifoReplyDirectory }),
         _ => MiClient.Connect(_emulator.XmlRpcUriString),
     };
 
