@@ -8,7 +8,14 @@ internal sealed class JsonRpcCodec : IMiCodec
 {
     public static readonly JsonRpcCodec Instance = new();
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+    // OpenSIPS's cJSON prints '<', '>', '+' and non-ASCII as they are; escaping them (System.Text.Json's default)
+    // would be valid JSON but not the bytes OpenSIPS itself exchanges.
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = false,
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
     private static readonly JsonEncodedText JsonRpc = JsonEncodedText.Encode("jsonrpc");
     private static readonly JsonEncodedText Version = JsonEncodedText.Encode("2.0");
     private static readonly JsonEncodedText MethodName = JsonEncodedText.Encode("method");
