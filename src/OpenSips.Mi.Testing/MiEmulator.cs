@@ -17,6 +17,7 @@ public sealed class MiEmulator : IAsyncDisposable
     private readonly CommandRegistry _registry = new();
     private readonly EmulatorHost _host;
     private readonly DirectoryInfo _tempDirectory;
+    private readonly EventDispatcher _events;
     private DatagramServer? _udp;
     private DatagramServer? _unix;
     private HttpServer? _http;
@@ -36,8 +37,9 @@ public sealed class MiEmulator : IAsyncDisposable
         var ctx = new BuiltinContext(_registry, State, time, options);
         CoreCommands.Register(ctx);
         StatisticsCommands.Register(ctx);
-        UsrlocCommands.Register(ctx);
-        EventCommands.Register(ctx);
+        _events = new EventDispatcher(State, time, _host.LoggerFactory);
+        UsrlocCommands.Register(ctx, _events);
+        EventCommands.Register(ctx, _events);
         TUacDlgCommand.Register(ctx, () => UacResponder);
     }
 
@@ -152,6 +154,20 @@ public sealed class MiEmulator : IAsyncDisposable
         _registry.Set(command, recipes, handler, isAsync: true);
     }
 
+    /// <summary>
+    /// Raises an event to its live subscribers as OpenSIPS would (UDP datagram, TCP stream or unix datagram; facts 39–40),
+    /// for example <c>RaiseEventAsync("E_UL_CONTACT_INSERT", new JsonObject { ["aor"] = "carol" })</c>. Any name works,
+    /// listed in <see cref="MiEmulatorState.Events"/> or not. Completes when it was sent.
+    /// </summary>
+    /// <param name="eventName">The event name, e.g. <c>E_CORE_THRESHOLD</c>.</param>
+    /// <param name="parameters">The event's named parameters; null for <c>{}</c>.</param>
+    /// <returns>To how many subscribers it was sent (0 when none is subscribed).</returns>
+    public Task<int> RaiseEventAsync(string eventName, System.Text.Json.Nodes.JsonObject? parameters = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        return _events.Raise(eventName, EventPayload.Named(parameters));
+    }
+
     /// <summary>Removes a command (it then answers -32601 "Method not found").</summary>
     /// <param name="command">The command name.</param>
     /// <returns>Whether it existed.</returns>
@@ -191,6 +207,7 @@ public sealed class MiEmulator : IAsyncDisposable
         }
 
         await _host.DrainAsync().ConfigureAwait(false);
+        await _events.DisposeAsync().ConfigureAwait(false);
         try
         {
             _tempDirectory.Delete(recursive: true);

@@ -8,7 +8,7 @@ internal static class UsrlocCommands
 {
     private static long _nextContactId = 5_000_000_000_000_000_000 / 2;
 
-    public static void Register(BuiltinContext ctx)
+    public static void Register(BuiltinContext ctx, EventDispatcher events)
     {
         var ul = ctx.State.Usrloc;
         ctx.Sync("ul_show_contact", r =>
@@ -46,7 +46,9 @@ internal static class UsrlocCommands
             }
 
             var expires = r.GetInt("expires", 3) ?? 0;
-            ul.Add(r.GetString("aor", 1) ?? string.Empty, new MiContact
+            var aor = r.GetString("aor", 1) ?? string.Empty;
+            var before = ul.Find(aor);
+            var contact = new MiContact
             {
                 Contact = r.GetString("contact", 2) ?? string.Empty,
                 ContactId = Interlocked.Increment(ref _nextContactId).ToString(CultureInfo.InvariantCulture),
@@ -57,7 +59,15 @@ internal static class UsrlocCommands
                 Flags = r.GetInt("flags", 5) ?? 0,
                 Cflags = r.GetString("cflags", 6) ?? string.Empty,
                 Methods = (uint)(r.GetInt("methods", 7) ?? -1),
-            });
+            };
+            ul.Add(aor, contact);
+            if (before is null)
+            {
+                _ = events.Raise("E_UL_AOR_INSERT", EventPayload.Named(UsrlocEvents.Aor(ul.TableName, aor)));
+            }
+
+            var updated = before?.Any(c => c.Contact == contact.Contact) == true;
+            _ = events.Raise(updated ? "E_UL_CONTACT_UPDATE" : "E_UL_CONTACT_INSERT", EventPayload.Named(UsrlocEvents.Contact(ul.TableName, aor, contact)));
             return MiEmulatorReply.Ok;
         });
         ctx.Sync("ul_rm", r =>
@@ -67,7 +77,20 @@ internal static class UsrlocCommands
                 return TableNotFound();
             }
 
-            return ul.Remove(r.GetString("aor", 1) ?? string.Empty) ? MiEmulatorReply.Ok : AorNotFound();
+            var aor = r.GetString("aor", 1) ?? string.Empty;
+            var contacts = ul.Find(aor);
+            if (contacts is null || !ul.Remove(aor))
+            {
+                return AorNotFound();
+            }
+
+            foreach (var c in contacts)
+            {
+                _ = events.Raise("E_UL_CONTACT_DELETE", EventPayload.Named(UsrlocEvents.Contact(ul.TableName, aor, c)));
+            }
+
+            _ = events.Raise("E_UL_AOR_DELETE", EventPayload.Named(UsrlocEvents.Aor(ul.TableName, aor)));
+            return MiEmulatorReply.Ok;
         });
         ctx.Sync("ul_rm_contact", r =>
         {
@@ -77,14 +100,29 @@ internal static class UsrlocCommands
             }
 
             var aor = r.GetString("aor", 1) ?? string.Empty;
-            if (ul.Find(aor) is null)
+            var contacts = ul.Find(aor);
+            if (contacts is null)
             {
                 return AorNotFound();
             }
 
-            return ul.RemoveContact(aor, r.GetString("contact", 2) ?? string.Empty)
-                ? MiEmulatorReply.Ok
-                : MiEmulatorReply.Error(404, "Contact not found");
+            var uri = r.GetString("contact", 2) ?? string.Empty;
+            if (!ul.RemoveContact(aor, uri))
+            {
+                return MiEmulatorReply.Error(404, "Contact not found");
+            }
+
+            foreach (var c in contacts.Where(c => c.Contact == uri))
+            {
+                _ = events.Raise("E_UL_CONTACT_DELETE", EventPayload.Named(UsrlocEvents.Contact(ul.TableName, aor, c)));
+            }
+
+            if (ul.Find(aor) is null)
+            {
+                _ = events.Raise("E_UL_AOR_DELETE", EventPayload.Named(UsrlocEvents.Aor(ul.TableName, aor)));
+            }
+
+            return MiEmulatorReply.Ok;
         });
         ctx.Sync("ul_flush", _ => MiEmulatorReply.Ok);
     }

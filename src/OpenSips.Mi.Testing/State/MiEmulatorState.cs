@@ -76,7 +76,7 @@ public sealed class MiEmulatorState
         }
     }
 
-    /// <summary>Adds or refreshes a subscription (same event and socket).</summary>
+    /// <summary>Adds or refreshes a subscription (same event and socket: it keeps its place, with the new expire and time).</summary>
     /// <param name="subscriber">The subscription.</param>
     public void Subscribe(MiSubscriber subscriber)
     {
@@ -90,7 +90,8 @@ public sealed class MiEmulatorState
             }
             else
             {
-                _subscribers.Add(subscriber);
+                // OpenSIPS lists the newest subscriber of an event first.
+                _subscribers.Insert(0, subscriber);
             }
         }
     }

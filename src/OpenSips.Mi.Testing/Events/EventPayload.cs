@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Text.Json.Nodes;
+
+namespace OpenSips.Mi.Testing;
+
+/// <summary>Builds event notifications byte for byte as OpenSIPS's event_datagram / event_stream print them (facts 39–41).</summary>
+internal static class EventPayload
+{
+    /// <summary>Named params: the object as cJSON prints it.</summary>
+    public static byte[] Named(JsonObject? parameters) => CJson.Serialize(parameters ?? []);
+
+    /// <summary>
+    /// raise_event with an array: OpenSIPS makes one parameter per value with an EMPTY name and the value as a string,
+    /// so the object has duplicate empty keys: <c>{"":"1","":"two","":"3"}</c> (fact 41). JsonObject cannot hold that.
+    /// </summary>
+    public static byte[] Unnamed(JsonArray values)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        buffer.Write("{"u8);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (i > 0)
+            {
+                buffer.Write(","u8);
+            }
+
+            buffer.Write("\"\":"u8);
+            var text = ParamValues.AsString(values[i]) ?? values[i]?.ToJsonString();
+            if (text is null)
+            {
+                buffer.Write("null"u8);
+            }
+            else
+            {
+                CJson.WriteString(buffer, text);
+            }
+        }
+
+        buffer.Write("}"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary><c>{"jsonrpc":"2.0","method":"E_…","params":{…}}</c> (no id: a notification).</summary>
+    public static byte[] Notification(string method, ReadOnlySpan<byte> parameters)
+    {
+        var buffer = new ArrayBufferWriter<byte>(parameters.Length + 64);
+        buffer.Write("{\"jsonrpc\":\"2.0\",\"method\":"u8);
+        CJson.WriteString(buffer, method);
+        buffer.Write(",\"params\":"u8);
+        buffer.Write(parameters);
+        buffer.Write("}"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
