@@ -93,6 +93,11 @@ internal sealed class DatagramServer : IAsyncDisposable
             await Task.Delay(plan.Delay, _host.Time, _host.Stopping).ConfigureAwait(false);
         }
 
+        if (plan.Reorder)
+        {
+            await _host.Faults.HoldUntilNextReplyAsync(_transport, plan.ReorderHold, _host.Time, _host.Stopping).ConfigureAwait(false);
+        }
+
         var payload = plan.Transform(reply);
         try
         {
@@ -100,6 +105,11 @@ internal sealed class DatagramServer : IAsyncDisposable
             if (plan.Duplicate)
             {
                 await _replySocket.SendToAsync(payload, SocketFlags.None, from, _host.Stopping).ConfigureAwait(false);
+            }
+
+            if (!plan.Reorder)
+            {
+                _host.Faults.ReplySent(_transport);
             }
         }
         catch (SocketException ex)

@@ -5,6 +5,7 @@ public sealed class MiEmulatorFaults
 {
     private readonly Lock _gate = new();
     private readonly List<MiFault> _faults = [];
+    private readonly Dictionary<string, List<TaskCompletionSource>> _held = [];
 
     /// <summary>Adds a rule.</summary>
     /// <param name="fault">The rule.</param>
@@ -56,6 +57,58 @@ public sealed class MiEmulatorFaults
 
         return plan;
     }
+
+    /// <summary>Waits until another reply on <paramref name="transport"/> has been sent, or <paramref name="maxHold"/> passes.</summary>
+    internal async Task HoldUntilNextReplyAsync(string transport, TimeSpan maxHold, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (!_held.TryGetValue(transport, out var waiting))
+            {
+                _held[transport] = waiting = [];
+            }
+
+            waiting.Add(next);
+        }
+
+        try
+        {
+            await next.Task.WaitAsync(maxHold, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // No other reply came: send it anyway.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _held[transport].Remove(next);
+            }
+        }
+    }
+
+    /// <summary>Releases the replies held by <see cref="MiFaultKind.ReorderReply"/> once another reply has gone out.</summary>
+    internal void ReplySent(string transport)
+    {
+        TaskCompletionSource[] release;
+        lock (_gate)
+        {
+            if (!_held.TryGetValue(transport, out var waiting) || waiting.Count == 0)
+            {
+                return;
+            }
+
+            release = [.. waiting];
+            waiting.Clear();
+        }
+
+        foreach (var held in release)
+        {
+            held.TrySetResult();
+        }
+    }
 }
 
 /// <summary>The combined effect of the rules that fired for one reply.</summary>
@@ -79,6 +132,10 @@ internal sealed class FaultPlan
 
     public bool HalfReplyThenStop { get; private set; }
 
+    public bool Reorder { get; private set; }
+
+    public TimeSpan ReorderHold { get; private set; }
+
     public void Apply(MiFault f)
     {
         switch (f.Kind)
@@ -92,6 +149,7 @@ internal sealed class FaultPlan
             case MiFaultKind.NeverEndingBody: NeverEndingBody = true; break;
             case MiFaultKind.NeverOpenReply: NeverOpenReply = true; break;
             case MiFaultKind.HalfReplyThenStop: HalfReplyThenStop = true; break;
+            case MiFaultKind.ReorderReply: Reorder = true; ReorderHold = f.Delay > ReorderHold ? f.Delay : ReorderHold; break;
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class MiFault
     /// <summary>The transport it applies to (a <see cref="MiTransport"/> name); null for all.</summary>
     public string? Transport { get; }
 
-    /// <summary>The delay of <see cref="MiFaultKind.DelayReply"/>.</summary>
+    /// <summary>The delay of <see cref="MiFaultKind.DelayReply"/>, or the longest hold of <see cref="MiFaultKind.ReorderReply"/>.</summary>
     public TimeSpan Delay { get; private init; }
 
     /// <summary>How many bytes <see cref="MiFaultKind.TruncateReply"/> keeps.</summary>
@@ -104,6 +104,18 @@ public sealed class MiFault
     /// <returns>The fault.</returns>
     public static MiFault HalfReplyThenStop(Func<MiEmulatorRequest, bool>? when = null, int? times = null) =>
         new(MiFaultKind.HalfReplyThenStop, when, MiTransport.Fifo, times);
+
+    /// <summary>
+    /// Datagram (UDP and UNIX): the reply is held back and sent right after the next reply on the same transport, or after
+    /// <paramref name="maxHold"/> when no other reply comes, so it overtakes nothing and is overtaken by the next one.
+    /// </summary>
+    /// <param name="maxHold">The longest the reply is held; null = 50 ms.</param>
+    /// <param name="when">Which requests; null = all.</param>
+    /// <param name="transport">Which transport (<see cref="MiTransport"/>); null = both datagram transports.</param>
+    /// <param name="times">How many times it fires at most; null = always.</param>
+    /// <returns>The fault.</returns>
+    public static MiFault ReorderReply(TimeSpan? maxHold = null, Func<MiEmulatorRequest, bool>? when = null, string? transport = null, int? times = null) =>
+        new(MiFaultKind.ReorderReply, when, transport, times) { Delay = maxHold ?? TimeSpan.FromMilliseconds(50) };
 
     /// <summary>A predicate true with probability <paramref name="probability"/>, reproducible from <paramref name="seed"/>.</summary>
     /// <param name="probability">Between 0 and 1.</param>

@@ -29,4 +29,7 @@ public enum MiFaultKind
 
     /// <summary>FIFO: half the reply is written and the FIFO is held open without EOF until the emulator stops.</summary>
     HalfReplyThenStop,
+
+    /// <summary>Datagram: the reply is held back until the next reply on the same transport has been sent (or a bound passes), so replies arrive out of order.</summary>
+    ReorderReply,
 }

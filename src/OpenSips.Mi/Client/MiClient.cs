@@ -244,6 +244,11 @@ public sealed class MiClient : IAsyncDisposable
     private static void ValidateMethod(string method)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        if (!MiValue.IsWellFormedUtf16(method))
+        {
+            throw new ArgumentException("The MI command name contains an unpaired surrogate (invalid UTF-16), which OpenSIPS cannot parse.", nameof(method));
+        }
+
         foreach (var c in method)
         {
             if (char.IsControl(c) || c == ' ')

@@ -105,6 +105,13 @@ internal sealed class JsonRpcCodec : IMiCodec
             throw PlainTextReplies.ToException(reply.Span, transport);
         }
 
+        // Strings in OpenSIPS replies are copied byte for byte (a User-Agent in Latin-1, say): read invalid UTF-8 as U+FFFD
+        // rather than fail later, in JsonElement.GetString, with an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(reply.Span))
+        {
+            reply = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(reply.Span));
+        }
+
         JsonDocument document;
         try
         {
@@ -162,7 +169,7 @@ internal sealed class JsonRpcCodec : IMiCodec
     private static MiError ReadError(string method, string transport, JsonElement error, ReadOnlyMemory<byte> reply)
     {
         if (error.ValueKind != JsonValueKind.Object
-            || !error.TryGetProperty("code"u8, out var code) || !code.TryGetInt32(out var codeValue))
+            || !error.TryGetProperty("code"u8, out var code) || code.ValueKind != JsonValueKind.Number || !code.TryGetInt32(out var codeValue))
         {
             throw Malformed(method, transport, "the error has no integer code", reply);
         }

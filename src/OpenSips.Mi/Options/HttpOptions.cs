@@ -75,7 +75,27 @@ public record HttpOptions : MiConnectionOptions
         {
             throw new ArgumentException($"Url '{RedactedUrl(Url)}' has no host.", nameof(Url));
         }
+
+        if (Headers is not null)
+        {
+            foreach (var (name, value) in Headers)
+            {
+                // A CR or LF would split the request into extra header lines (or a second request) on the wire.
+                if (string.IsNullOrEmpty(name) || name.Any(c => c <= ' ' || c >= 0x7F || c is ':' or '(' or ')' or ',' or '/' or ';' or '<' or '=' or '>' or '?' or '@' or '[' or '\\' or ']' or '{' or '}' or '"'))
+                {
+                    throw new ArgumentException($"Header name '{Printable(name)}' is not an HTTP token: use letters, digits and - only.", nameof(Headers));
+                }
+
+                if (value is null || value.Any(c => c is '\r' or '\n' or '\0'))
+                {
+                    throw new ArgumentException($"The value of header '{name}' contains CR, LF or NUL (or is null), which would inject lines into the HTTP request.", nameof(Headers));
+                }
+            }
+        }
     }
+
+    private static string Printable(string? text) =>
+        text is null ? "(null)" : string.Concat(text.Select(c => char.IsControl(c) ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}") : new string(c, 1)));
 
     /// <summary>The URL without any user info, for messages and logs.</summary>
     /// <param name="url">The URL.</param>

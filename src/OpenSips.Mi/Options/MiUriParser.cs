@@ -16,7 +16,7 @@ internal static class MiUriParser
         var separator = uri.IndexOf("://", StringComparison.Ordinal);
         if (separator <= 0)
         {
-            throw new ArgumentException($"'{uri}' is not an absolute MI URI: use {Forms}.", nameof(uri));
+            throw new ArgumentException($"'{Shown(uri)}' is not an absolute MI URI: use {Forms}.", nameof(uri));
         }
 
         var scheme = uri[..separator].ToUpperInvariant();
@@ -28,12 +28,17 @@ internal static class MiUriParser
             "FIFO" => new FifoOptions(PathOf(uri, rest, "fifo:///tmp/opensips_fifo")),
             "HTTP" or "HTTPS" => new HttpOptions(HttpUrl(uri, uri)),
             "XMLRPC+HTTP" or "XMLRPC+HTTPS" => new XmlRpcOptions(HttpUrl(uri, uri["xmlrpc+".Length..])),
-            _ => throw new ArgumentException($"Unknown MI URI scheme '{uri[..separator]}' in '{uri}': use {Forms}.", nameof(uri)),
+            _ => throw new ArgumentException($"Unknown MI URI scheme '{uri[..separator]}' in '{Shown(uri)}': use {Forms}.", nameof(uri)),
         };
     }
 
     private static DatagramOptions ParseUdp(string uri, string rest)
     {
+        if (rest.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{Shown(uri)}' has user info, which mi_datagram has no use for: use udp://host:port.", nameof(uri));
+        }
+
         rest = rest.TrimEnd('/');
         string host;
         string portText;
@@ -42,7 +47,7 @@ internal static class MiUriParser
             var close = rest.IndexOf(']', StringComparison.Ordinal);
             if (close < 0)
             {
-                throw new ArgumentException($"'{uri}' has an unclosed IPv6 bracket: use udp://[::1]:8809.", nameof(uri));
+                throw new ArgumentException($"'{Shown(uri)}' has an unclosed IPv6 bracket: use udp://[::1]:8809.", nameof(uri));
             }
 
             host = rest[1..close];
@@ -57,17 +62,17 @@ internal static class MiUriParser
 
         if (host.Length == 0)
         {
-            throw new ArgumentException($"'{uri}' has no host: use udp://host:port, for example udp://127.0.0.1:8809.", nameof(uri));
+            throw new ArgumentException($"'{Shown(uri)}' has no host: use udp://host:port, for example udp://127.0.0.1:8809.", nameof(uri));
         }
 
         if (portText.Length == 0)
         {
-            throw new ArgumentException($"'{uri}' has no port: mi_datagram has no default port, use udp://{host}:8809 (your socket_name's port).", nameof(uri));
+            throw new ArgumentException($"'{Shown(uri)}' has no port: mi_datagram has no default port, use udp://{host}:8809 (your socket_name's port).", nameof(uri));
         }
 
         if (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            throw new ArgumentException($"'{uri}' has port '{portText}', which is not a number in 1..65535.", nameof(uri));
+            throw new ArgumentException($"'{Shown(uri)}' has port '{portText}', which is not a number in 1..65535.", nameof(uri));
         }
 
         return new DatagramOptions(host, port);
@@ -78,17 +83,28 @@ internal static class MiUriParser
         // unix:///run/x.sock gives "/run/x.sock"; unix://run/x.sock (host form) is a relative path and refused.
         if (!rest.StartsWith('/'))
         {
-            throw new ArgumentException($"'{uri}' must name an absolute path, for example {example}.", nameof(uri));
+            throw new ArgumentException($"'{Shown(uri)}' must name an absolute path, for example {example}.", nameof(uri));
         }
 
         return Uri.UnescapeDataString(rest);
+    }
+
+    /// <summary>The URI for an error message, with any <c>user:password@</c> replaced by <c>***@</c>: messages end up in logs.</summary>
+    internal static string Shown(string uri)
+    {
+        var separator = uri.IndexOf("://", StringComparison.Ordinal);
+        var start = separator < 0 ? 0 : separator + 3;
+        var end = uri.IndexOfAny(['/', '?', '#'], start);
+        var authority = end < 0 ? uri[start..] : uri[start..end];
+        var at = authority.LastIndexOf('@');
+        return at < 0 ? uri : string.Concat(uri.AsSpan(0, start), "***", uri.AsSpan(start + at));
     }
 
     private static Uri HttpUrl(string original, string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || string.IsNullOrEmpty(parsed.Host))
         {
-            throw new ArgumentException($"'{original}' is not an absolute URL with a host, for example http://127.0.0.1:8888/mi.", nameof(original));
+            throw new ArgumentException($"'{Shown(original)}' is not an absolute URL with a host, for example http://127.0.0.1:8888/mi.", nameof(original));
         }
 
         return parsed;

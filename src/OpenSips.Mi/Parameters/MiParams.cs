@@ -134,6 +134,15 @@ public sealed class MiParams
             return CreateNamed([.. obj.AsObject]);
         }
 
+        // A lone value's properties (a string's Length, a list's Count, a JsonElement's ValueKind) are never what was meant.
+        if (values is string or char or bool or Enum or decimal or MiValue or System.Text.Json.JsonElement or System.Text.Json.Nodes.JsonNode or System.Collections.IEnumerable
+            || values.GetType().IsPrimitive)
+        {
+            throw new ArgumentException(
+                $"FromObject takes an object whose properties are the named parameters, such as new {{ level = 3 }}, not a {values.GetType().Name}: use MiParams.Positional(value) for one value.",
+                nameof(values));
+        }
+
         var members = values.GetType()
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(prop => prop.CanRead && prop.GetIndexParameters().Length == 0)

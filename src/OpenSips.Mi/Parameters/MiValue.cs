@@ -52,7 +52,10 @@ public readonly struct MiValue : IEquatable<MiValue>
 
     /// <summary>Creates a string value.</summary>
     /// <param name="value">The string; <see langword="null"/> gives <see cref="Null"/>.</param>
-    public static MiValue FromString(string? value) => value is null ? Null : new(MiValueKind.String, value, 0);
+    /// <exception cref="ArgumentException">The text has an unpaired surrogate: it has no UTF-8 form, and would silently become U+FFFD on the wire.</exception>
+    public static MiValue FromString(string? value) => value is null ? Null
+        : IsWellFormedUtf16(value) ? new(MiValueKind.String, value, 0)
+        : throw new ArgumentException("The text contains an unpaired surrogate (invalid UTF-16), which has no UTF-8 form: fix the text.", nameof(value));
 
     /// <summary>Creates an integer value.</summary>
     /// <param name="value">The integer.</param>
@@ -112,6 +115,11 @@ public readonly struct MiValue : IEquatable<MiValue>
             if (member.Key is null)
             {
                 throw new ArgumentException("A parameter name is null: give every named parameter a name.", nameof(members));
+            }
+
+            if (!IsWellFormedUtf16(member.Key))
+            {
+                throw new ArgumentException("A parameter name contains an unpaired surrogate (invalid UTF-16), which OpenSIPS cannot parse: fix the text.", nameof(members));
             }
 
             if (!seen.Add(member.Key))
@@ -326,6 +334,24 @@ public readonly struct MiValue : IEquatable<MiValue>
     /// <param name="left">The first value.</param>
     /// <param name="right">The second value.</param>
     public static bool operator !=(MiValue left, MiValue right) => !left.Equals(right);
+
+    /// <summary>False when <paramref name="text"/> has a surrogate without its partner: it has no UTF-8 form.</summary>
+    internal static bool IsWellFormedUtf16(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private InvalidOperationException NotA(string what) => new($"This MI value is {Kind}, not {what}.");
 }

@@ -113,7 +113,14 @@ internal sealed class HttpTransport : IExchangeTransport
         {
             // httpd closes an idle keep-alive connection without answering, and did not run the command (fact 27):
             // one retry on a fresh connection is safe.
-            return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException again) when (again.HttpRequestError == HttpRequestError.ResponseEnded)
+            {
+                throw new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection without a complete reply, twice: is httpd restarting or crashing?", again);
+            }
         }
     }
 

@@ -103,7 +103,7 @@ public class XmlRpcEncodingTests
         { "boolean inside array", MiParams.Positional(MiValue.Array(true)), "boolean" },
         { "NUL character", MiParams.Positional("a\0b"), "U+0000" },
         { "control character", MiParams.Named(("h", "a\u001Bb")), "U+001B" },
-        { "lone surrogate", MiParams.Positional("a\uD800b"), "U+D800" },
+        // A lone surrogate never gets this far: MiValue.FromString refuses it for every transport (Properties/RegressionTests).
         { "U+FFFF", MiParams.Positional("a\uFFFF"), "U+FFFF" },
     };
 
