@@ -9,8 +9,7 @@ namespace OpenSips.Mi.Tests.Properties;
 /// Issue 8: property tests for every encoder and decoder the client has (JSON-RPC, XML-RPC, the plain-text replies, the
 /// FIFO guard, URI parsing). Round trips where they apply; "never throws anything but our exception" everywhere.
 /// Iteration counts are bounded so the suite stays fast; a failure prints the CsCheck seed to replay it
-/// (<c>CsCheck_Seed=… dotnet test …</c>). Event payloads and the SIP reply parsing live on other branches and are not
-/// covered here.
+/// (<c>CsCheck_Seed=… dotnet test …</c>). Event payloads and the SIP reply parsing are in <see cref="SipAndEventProperties"/>.
 /// </summary>
 public sealed class CodecProperties
 {
