@@ -146,6 +146,7 @@ public sealed class MainCommandTests : IAsyncLifetime
     [InlineData(new[] { "-j", "echo", "{\"level\":2,\"pid\":7}" }, "{\"level\":2,\"pid\":7}")]
     [InlineData(new[] { "-j", "echo", "\"a=b\"" }, "[\"a=b\"]")]
     [InlineData(new[] { "echo" }, "")]
+    [InlineData(new[] { "echo", "stats", "top" }, "[\"stats\",\"top\"]")]
     public async Task Arguments_become_the_expected_params(string[] args, string expectedParams)
     {
         var run = await CliRun.RunAsync(["--url", _server.Url, "-o", "json", .. args], null);
