@@ -1,6 +1,271 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
 namespace OpenSips.Mi.Testing;
 
-/// <summary>An OpenSIPS MI emulator on loopback (work in progress).</summary>
-public static class MiEmulatorPlaceholder
+/// <summary>
+/// An in-process OpenSIPS 3.6.8 Management Interface on loopback: mi_datagram (UDP and UNIX), mi_http, mi_xmlrpc_ng and
+/// mi_fifo, answering with the bytes a real OpenSIPS sends. Built-in commands work on <see cref="State"/>; tests can add
+/// or override commands with <see cref="Handle(string, Func{MiEmulatorRequest, MiEmulatorReply})"/> and inject faults.
+/// </summary>
+public sealed class MiEmulator : IAsyncDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly MiEmulatorOptions _options;
+    private readonly CommandRegistry _registry = new();
+    private readonly EmulatorHost _host;
+    private readonly DirectoryInfo _tempDirectory;
+    private DatagramServer? _udp;
+    private DatagramServer? _unix;
+    private HttpServer? _http;
+    private FifoServer? _fifo;
+    private IPEndPoint? _udpEndPoint;
+    private string? _unixPath;
+    private int _disposed;
+
+    private MiEmulator(MiEmulatorOptions options)
+    {
+        _options = options;
+        var time = options.TimeProvider ?? TimeProvider.System;
+        State = new MiEmulatorState(time);
+        _host = new EmulatorHost(new MiCore(_registry, time), Faults, options, _stopping.Token);
+        _tempDirectory = Directory.CreateTempSubdirectory("opensips-mi-emu-");
+        FifoReplyDirectory = options.FifoReplyDirectory ?? Directory.CreateDirectory(Path.Combine(_tempDirectory.FullName, "replies")).FullName;
+        var ctx = new BuiltinContext(_registry, State, time, options);
+        CoreCommands.Register(ctx);
+        StatisticsCommands.Register(ctx);
+        UsrlocCommands.Register(ctx);
+        EventCommands.Register(ctx);
+        TUacDlgCommand.Register(ctx, () => UacResponder);
+    }
+
+    /// <summary>Starts an emulator with every enabled transport listening.</summary>
+    /// <param name="options">Options; null for <see cref="MiEmulatorOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator; dispose it to stop.</returns>
+    public static async Task<MiEmulator> StartAsync(MiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var emulator = new MiEmulator(options ?? MiEmulatorOptions.Default);
+        try
+        {
+            await emulator.StartTransportsAsync(cancellationToken).ConfigureAwait(false);
+            return emulator;
+        }
+        catch
+        {
+            await emulator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The mi_datagram UDP endpoint (127.0.0.1, ephemeral port).</summary>
+    public IPEndPoint UdpEndPoint => _udpEndPoint ?? throw Disabled("UDP");
+
+    /// <summary>The mi_datagram UNIX datagram socket path.</summary>
+    public string UnixSocketPath => _unixPath ?? throw Disabled("UNIX datagram");
+
+    /// <summary>The mi_http URI, <c>http://127.0.0.1:P/mi</c> (https with <see cref="MiEmulatorOptions.HttpsCertificate"/>).</summary>
+    public Uri HttpUri => _http is { } h ? new Uri($"{h.Scheme}://127.0.0.1:{h.Port}/mi") : throw Disabled("HTTP");
+
+    /// <summary>The mi_xmlrpc_ng URI on the same listener, <c>http://127.0.0.1:P/RPC2</c>.</summary>
+    public Uri XmlRpcUri => _http is { } h ? new Uri($"{h.Scheme}://127.0.0.1:{h.Port}/RPC2") : throw Disabled("HTTP");
+
+    /// <summary>The mi_fifo server FIFO path.</summary>
+    public string FifoPath => _fifo?.Path ?? throw Disabled("FIFO");
+
+    /// <summary>Where reply FIFOs are looked up (mi_fifo <c>reply_dir</c>).</summary>
+    public string FifoReplyDirectory { get; }
+
+    /// <summary>The client URI form <c>udp://127.0.0.1:P</c>.</summary>
+    public string UdpUri => string.Create(CultureInfo.InvariantCulture, $"udp://127.0.0.1:{UdpEndPoint.Port}");
+
+    /// <summary>The client URI form <c>unix:///path</c>.</summary>
+    public string UnixUri => "unix://" + UnixSocketPath;
+
+    /// <summary>The client URI form <c>http://127.0.0.1:P/mi</c>.</summary>
+    public string HttpUriString => HttpUri.ToString();
+
+    /// <summary>The client URI form <c>xmlrpc+http://127.0.0.1:P/RPC2</c>.</summary>
+    public string XmlRpcUriString => "xmlrpc+" + XmlRpcUri;
+
+    /// <summary>The client URI form <c>fifo:///path</c>.</summary>
+    public string FifoUri => "fifo://" + FifoPath;
+
+    /// <summary>A snapshot of every request received so far, on every transport, in arrival order.</summary>
+    public IReadOnlyList<MiEmulatorRequest> Received => _host.Received;
+
+    /// <summary>Fault-injection rules.</summary>
+    public MiEmulatorFaults Faults { get; } = new();
+
+    /// <summary>The emulated server's state (statistics, usrloc, processes, log levels, subscribers).</summary>
+    public MiEmulatorState State { get; }
+
+    /// <summary>Answers valid t_uac_dlg requests; null (default) answers <c>408 Request Timeout</c> after <see cref="MiEmulatorOptions.UacTimeout"/>.</summary>
+    public MiUacResponder? UacResponder { get; set; }
+
+    /// <summary>Whether a request made the emulated mi_fifo crash (OpenSIPS 3.6.8 segfaults on it, fact 37); the FIFO is then no longer served.</summary>
+    public bool FifoCrashed => FifoCrashCount > 0;
+
+    /// <summary>How many requests would have crashed OpenSIPS over mi_fifo.</summary>
+    public int FifoCrashCount => _fifo?.CrashCount ?? 0;
+
+    /// <summary>The command names in <c>which</c> order.</summary>
+    public IReadOnlyList<string> Commands => _registry.Names;
+
+    /// <summary>Adds or overrides a command with a synchronous handler (an OpenSIPS command keeps its recipes).</summary>
+    /// <param name="command">The command name.</param>
+    /// <param name="handler">Builds the reply.</param>
+    public void Handle(string command, Func<MiEmulatorRequest, MiEmulatorReply> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _registry.Set(command, null, (r, _) => Task.FromResult(handler(r)), isAsync: false);
+    }
+
+    /// <summary>Adds or overrides a command with an asynchronous handler; the reply is sent when the task completes.</summary>
+    /// <param name="command">The command name.</param>
+    /// <param name="handler">Builds the reply; the token is cancelled when the emulator stops.</param>
+    public void Handle(string command, Func<MiEmulatorRequest, CancellationToken, Task<MiEmulatorReply>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _registry.Set(command, null, handler, isAsync: true);
+    }
+
+    /// <summary>Adds or overrides a command with recipes, so parameter errors are answered like OpenSIPS (-32602).</summary>
+    /// <param name="command">The command name.</param>
+    /// <param name="recipes">The accepted parameter lists and types.</param>
+    /// <param name="handler">Builds the reply.</param>
+    public void Handle(string command, MiCommandRecipes recipes, Func<MiEmulatorRequest, MiEmulatorReply> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _registry.Set(command, recipes, (r, _) => Task.FromResult(handler(r)), isAsync: false);
+    }
+
+    /// <summary>Adds or overrides an asynchronous command with recipes.</summary>
+    /// <param name="command">The command name.</param>
+    /// <param name="recipes">The accepted parameter lists and types.</param>
+    /// <param name="handler">Builds the reply.</param>
+    public void Handle(string command, MiCommandRecipes recipes, Func<MiEmulatorRequest, CancellationToken, Task<MiEmulatorReply>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _registry.Set(command, recipes, handler, isAsync: true);
+    }
+
+    /// <summary>Removes a command (it then answers -32601 "Method not found").</summary>
+    /// <param name="command">The command name.</param>
+    /// <returns>Whether it existed.</returns>
+    public bool Remove(string command) => _registry.Remove(command);
+
+    /// <summary>Forgets the recorded requests.</summary>
+    public void ClearReceived() => _host.ClearReceived();
+
+    /// <summary>Stops every transport, waits for in-flight replies, deletes sockets, FIFOs and temporary directories. Idempotent.</summary>
+    /// <returns>A task that completes when everything is stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_udp is not null)
+        {
+            await _udp.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_unix is not null)
+        {
+            await _unix.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_http is not null)
+        {
+            await _http.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_fifo is not null)
+        {
+            await _fifo.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _host.DrainAsync().ConfigureAwait(false);
+        try
+        {
+            _tempDirectory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task StartTransportsAsync(CancellationToken cancellationToken)
+    {
+        if (_options.EnableUdp)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _udpEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+            _udp = new DatagramServer(socket, socket, MiTransport.Datagram, new IPEndPoint(IPAddress.Any, 0), _host);
+            _udp.Start();
+        }
+
+        if (_options.EnableUnix)
+        {
+            _unixPath = Path.Combine(_tempDirectory.FullName, "mi.sock");
+            var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            socket.Bind(new UnixDomainSocketEndPoint(_unixPath));
+            // OpenSIPS answers from an unbound socket (fact 20).
+            var reply = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            _unix = new DatagramServer(socket, reply, MiTransport.Unix, new UnixDomainSocketEndPoint(_unixPath), _host);
+            _unix.Start();
+        }
+
+        if (_options.EnableHttp)
+        {
+            _http = new HttpServer(_host);
+            _http.Start();
+        }
+
+        if (_options.EnableFifo)
+        {
+            _fifo = new FifoServer(Path.Combine(_tempDirectory.FullName, "opensips_fifo"), FifoReplyDirectory, _host);
+            await _fifo.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.Started(_host.LoggerFactory.CreateLogger<MiEmulator>(), string.Join(' ', Endpoints()));
+    }
+
+    private IEnumerable<string> Endpoints()
+    {
+        if (_udp is not null)
+        {
+            yield return UdpUri;
+        }
+
+        if (_unix is not null)
+        {
+            yield return UnixUri;
+        }
+
+        if (_http is not null)
+        {
+            yield return HttpUriString;
+            yield return XmlRpcUriString;
+        }
+
+        if (_fifo is not null)
+        {
+            yield return FifoUri;
+        }
+    }
+
+    private static InvalidOperationException Disabled(string transport) =>
+        new($"{transport} is disabled in MiEmulatorOptions.");
 }

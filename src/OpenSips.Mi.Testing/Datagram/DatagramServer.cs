@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace OpenSips.Mi.Testing;
+
+/// <summary>
+/// mi_datagram: one JSON-RPC request per datagram, the reply sent to the sender (facts 17-20). Each datagram is handled
+/// on its own task so async commands answer out of order like OpenSIPS.
+/// </summary>
+internal sealed class DatagramServer : IAsyncDisposable
+{
+    public const int MaxRequestBytes = 65457;
+    public const int MaxReplyBytes = 65456;
+
+    private readonly Socket _socket;
+    private readonly Socket _replySocket;
+    private readonly string _transport;
+    private readonly EmulatorHost _host;
+    private readonly ILogger _logger;
+    private readonly EndPoint _template;
+    private Task _loop = Task.CompletedTask;
+
+    public DatagramServer(Socket socket, Socket replySocket, string transport, EndPoint template, EmulatorHost host)
+    {
+        _socket = socket;
+        _replySocket = replySocket;
+        _transport = transport;
+        _template = template;
+        _host = host;
+        _logger = host.LoggerFactory.CreateLogger<DatagramServer>();
+    }
+
+    public void Start() => _loop = Task.Run(ReceiveLoopAsync);
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[65536];
+        while (!_host.Stopping.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, _template, _host.Stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+            {
+                continue;
+            }
+            catch (SocketException ex)
+            {
+                Log.LoopFailed(_logger, _transport, ex);
+                return;
+            }
+
+            var bytes = buffer.AsSpan(0, received.ReceivedBytes).ToArray();
+            var from = received.RemoteEndPoint;
+            _host.Track(() => HandleAsync(bytes, from));
+        }
+    }
+
+    private async Task HandleAsync(byte[] bytes, EndPoint from)
+    {
+        var request = _host.NewRequest(_transport, bytes);
+        if (bytes.Length == 0)
+        {
+            return;
+        }
+
+        var reply = await BuildReplyAsync(request, bytes).ConfigureAwait(false);
+        Log.Request(_logger, _transport, request);
+        if (reply is null || !CanReplyTo(from))
+        {
+            return;
+        }
+
+        var plan = _host.Faults.PlanFor(request);
+        if (plan.Drop)
+        {
+            return;
+        }
+
+        if (plan.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(plan.Delay, _host.Time, _host.Stopping).ConfigureAwait(false);
+        }
+
+        var payload = plan.Transform(reply);
+        try
+        {
+            await _replySocket.SendToAsync(payload, SocketFlags.None, from, _host.Stopping).ConfigureAwait(false);
+            if (plan.Duplicate)
+            {
+                await _replySocket.SendToAsync(payload, SocketFlags.None, from, _host.Stopping).ConfigureAwait(false);
+            }
+        }
+        catch (SocketException ex)
+        {
+            // An unbound UNIX client: OpenSIPS logs "failed to send the response" and moves on (fact 20).
+            Log.SendFailed(_logger, _transport, ex);
+        }
+    }
+
+    private async Task<byte[]?> BuildReplyAsync(MiEmulatorRequest request, byte[] bytes)
+    {
+        if (bytes.Length > MaxRequestBytes)
+        {
+            return MiFault.ParseErrorText.ToArray();
+        }
+
+        var tree = MiCore.Parse(request, out var parsed);
+        if (!parsed)
+        {
+            return MiFault.ParseErrorText.ToArray();
+        }
+
+        var result = await _host.Core.DispatchJsonAsync(request, tree, _host.Stopping).ConfigureAwait(false);
+        switch (result.Kind)
+        {
+            case DispatchKind.Reply:
+                var json = JsonRpcWriter.Write(result.Reply!, result.Id);
+                return json.Length > MaxReplyBytes ? MiFault.InternalErrorText.ToArray() : json;
+            case DispatchKind.InternalError:
+                return MiFault.InternalErrorText.ToArray();
+            case DispatchKind.ParseError:
+                return MiFault.ParseErrorText.ToArray();
+            default:
+                return null;
+        }
+    }
+
+    private static bool CanReplyTo(EndPoint from) =>
+        from is not UnixDomainSocketEndPoint unix || !string.IsNullOrEmpty(unix.ToString());
+
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        if (!ReferenceEquals(_socket, _replySocket))
+        {
+            _replySocket.Dispose();
+        }
+
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Shutdown.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+
+namespace OpenSips.Mi.Testing;
+
+/// <summary>Settings of a <see cref="MiEmulator"/>; the defaults mirror an OpenSIPS 3.6.8 with default module parameters.</summary>
+public sealed record MiEmulatorOptions
+{
+    /// <summary>The default options.</summary>
+    public static MiEmulatorOptions Default { get; } = new();
+
+    /// <summary>Serve mi_datagram over UDP on 127.0.0.1 (ephemeral port).</summary>
+    public bool EnableUdp { get; init; } = true;
+
+    /// <summary>Serve mi_datagram over a UNIX datagram socket in a private temporary directory.</summary>
+    public bool EnableUnix { get; init; } = true;
+
+    /// <summary>Serve mi_http (<c>/mi</c>) and mi_xmlrpc_ng (<c>/RPC2</c>) on one httpd listener.</summary>
+    public bool EnableHttp { get; init; } = true;
+
+    /// <summary>Serve mi_fifo on a FIFO in a private temporary directory.</summary>
+    public bool EnableFifo { get; init; } = true;
+
+    /// <summary>Where reply FIFOs are looked up (mi_fifo <c>reply_dir</c>); null means a private temporary directory.</summary>
+    public string? FifoReplyDirectory { get; init; }
+
+    /// <summary>httpd <c>receive_buf_size</c>: larger request bodies get a 400 that never completes.</summary>
+    public int HttpReceiveBufferSize { get; init; } = 1024;
+
+    /// <summary>httpd <c>conn_timeout</c>: a request on a keep-alive connection idle for longer is dropped unanswered and the connection closed.</summary>
+    public TimeSpan HttpConnectionTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Like OpenSIPS's single httpd process, every HTTP MI request waits while an async command (t_uac_dlg) is pending.</summary>
+    public bool HttpSerializesAsyncCommands { get; init; } = true;
+
+    /// <summary>When set, the HTTP listener speaks TLS and the URIs use <c>https</c> / <c>xmlrpc+https</c>.</summary>
+    public X509Certificate2? HttpsCertificate { get; init; }
+
+    /// <summary>How long the default t_uac_dlg waits before answering <c>408 Request Timeout</c> (tm <c>fr_timeout</c>).</summary>
+    public TimeSpan UacTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Logger factory for diagnostics; null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Clock used for uptime, contact expiry, idle timeouts and the default t_uac_dlg timeout; null is the system clock.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+}
