@@ -76,6 +76,11 @@ internal static partial class Cli
 
             var request = new EmulatorRequest(parse.GetValue(udp), parse.GetValue(http), parse.GetValue(fifo), parse.GetValue(unix));
             await using var server = await env.Emulator.StartAsync(request, ct);
+            foreach (var note in server.Notes)
+            {
+                await env.Error.WriteLineAsync("note: " + note);
+            }
+
             await env.Out.WriteLineAsync("OpenSIPS MI emulator listening on:");
             foreach (var endpoint in server.Endpoints)
             {

@@ -25,7 +25,8 @@ internal static partial class Cli
         ArgumentNullException.ThrowIfNull(env);
         var globals = new GlobalSymbols();
         var root = BuildRoot(globals, env);
-        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var subcommands = root.Subcommands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var parse = root.Parse(ArgsNormalizer.Normalize(args, subcommands), new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction and not ExitCodesHelpAction)
         {
             foreach (var error in parse.Errors)

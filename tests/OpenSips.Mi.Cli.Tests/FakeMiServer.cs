@@ -29,6 +29,8 @@ internal sealed class FakeMiServer : IAsyncDisposable, IEmulatedServer
 
     public IReadOnlyList<string> Endpoints => [Url];
 
+    public IReadOnlyList<string> Notes => [];
+
     public ConcurrentQueue<string> Requests { get; } = new();
 
     /// <summary>The <c>params</c> of the last request, as compact JSON ("" when absent).</summary>

@@ -113,6 +113,16 @@ public sealed class MainCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Global_options_may_follow_the_command()
+    {
+        var run = await CliRun.RunAsync("uptime", "--url", _server.Url, "-o", "table");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("93784 [sec]", run.Out, StringComparison.Ordinal);
+        Assert.Contains("│", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_command_is_a_usage_error()
     {
         var run = await CliRun.RunAsync("--url", _server.Url);
@@ -147,6 +157,7 @@ public sealed class MainCommandTests : IAsyncLifetime
     [InlineData(new[] { "-j", "echo", "\"a=b\"" }, "[\"a=b\"]")]
     [InlineData(new[] { "echo" }, "")]
     [InlineData(new[] { "echo", "stats", "top" }, "[\"stats\",\"top\"]")]
+    [InlineData(new[] { "echo", "-1", "--", "-o" }, "[\"-1\",\"-o\"]")]
     public async Task Arguments_become_the_expected_params(string[] args, string expectedParams)
     {
         var run = await CliRun.RunAsync(["--url", _server.Url, "-o", "json", .. args], null);

@@ -1,3 +1,5 @@
+using OpenSips.Mi.Testing;
+
 namespace OpenSips.Mi.Cli.Hosting;
 
 /// <summary>What the <c>emulator</c> subcommand asks for: fixed ports and paths, or <see langword="null"/> for "any free one".</summary>
@@ -12,6 +14,9 @@ internal interface IEmulatedServer : IAsyncDisposable
 {
     /// <summary>The endpoints as URIs the client accepts, the preferred one first.</summary>
     IReadOnlyList<string> Endpoints { get; }
+
+    /// <summary>Requests that could not be honoured exactly (e.g. a fixed port), to tell the user.</summary>
+    IReadOnlyList<string> Notes { get; }
 }
 
 /// <summary>Starts emulators; the tool uses <see cref="EmulatorFactory.Default"/>, tests may inject their own.</summary>
@@ -25,6 +30,72 @@ internal sealed class EmulatorFactory : IEmulatorFactory
 {
     public static readonly EmulatorFactory Default = new();
 
-    public Task<IEmulatedServer> StartAsync(EmulatorRequest request, CancellationToken cancellationToken) =>
-        throw new UsageException("the OpenSips.Mi.Testing emulator is not part of this build yet: --emulated and 'emulator' arrive with it; use --url for now");
+    public async Task<IEmulatedServer> StartAsync(EmulatorRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = request.IsDefault;
+        var options = new MiEmulatorOptions
+        {
+            EnableUdp = all || request.UdpPort is not null,
+            EnableHttp = all || request.HttpPort is not null,
+            EnableUnix = request.UnixPath is not null,
+            EnableFifo = request.FifoPath is not null,
+        };
+
+        // The emulator picks free ports and its own paths; say so when the user asked for fixed ones.
+        var notes = new List<string>();
+        if (request.UdpPort is > 0)
+        {
+            notes.Add($"--udp {request.UdpPort}: this emulator picks a free UDP port; use the one printed below");
+        }
+
+        if (request.HttpPort is > 0)
+        {
+            notes.Add($"--http {request.HttpPort}: this emulator picks a free HTTP port; use the one printed below");
+        }
+
+        if (request.FifoPath is { Length: > 0 })
+        {
+            notes.Add($"--fifo {request.FifoPath}: this emulator creates its FIFO in a temporary directory; use the path printed below");
+        }
+
+        if (request.UnixPath is { Length: > 0 })
+        {
+            notes.Add($"--unix {request.UnixPath}: this emulator binds its socket in a temporary directory; use the path printed below");
+        }
+
+        var emulator = await MiEmulator.StartAsync(options, cancellationToken);
+        var endpoints = new List<string>();
+        if (options.EnableUdp)
+        {
+            endpoints.Add(emulator.UdpUri);
+        }
+
+        if (options.EnableHttp)
+        {
+            endpoints.Add(emulator.HttpUriString);
+            endpoints.Add(emulator.XmlRpcUriString);
+        }
+
+        if (options.EnableUnix)
+        {
+            endpoints.Add(emulator.UnixUri);
+        }
+
+        if (options.EnableFifo)
+        {
+            endpoints.Add(emulator.FifoUri);
+        }
+
+        return new Server(emulator, endpoints, notes);
+    }
+
+    private sealed class Server(MiEmulator emulator, IReadOnlyList<string> endpoints, IReadOnlyList<string> notes) : IEmulatedServer
+    {
+        public IReadOnlyList<string> Endpoints => endpoints;
+
+        public IReadOnlyList<string> Notes => notes;
+
+        public ValueTask DisposeAsync() => emulator.DisposeAsync();
+    }
 }
