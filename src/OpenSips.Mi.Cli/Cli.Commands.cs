@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Text.Json;
+using OpenSips.Mi.Cli.Hosting;
+using OpenSips.Mi.Cli.Output;
+
+namespace OpenSips.Mi.Cli;
+
+internal static partial class Cli
+{
+    private static Command BuildCommandsCommand(GlobalSymbols globals, CliEnvironment env)
+    {
+        var command = new Command("commands", "List the server's MI commands (from 'which').");
+        command.SetAction((parse, ct) => WithTargetsAsync(parse, globals, env, async (targets, timeout, format) =>
+        {
+            var outcomes = await TargetRunner.RunAllAsync(targets, timeout, (client, token) => client.CommandAsync("which", token), ct);
+            if (format == OutputFormat.Pretty && targets.Count == 1 && outcomes[0].Result is { ValueKind: JsonValueKind.Array } names)
+            {
+                foreach (var name in names.EnumerateArray())
+                {
+                    await env.Out.WriteLineAsync(JsonText.Cell(name));
+                }
+
+                return ExitCodes.Success;
+            }
+
+            return ResultPrinter.Print(outcomes, format, env, targets.Count > 1);
+        }, ct));
+        return command;
+    }
+
+    private static Command BuildCompletionCommand(GlobalSymbols globals, CliEnvironment env)
+    {
+        var shell = new Argument<string>("SHELL") { Description = "bash, zsh or fish." };
+        shell.AcceptOnlyFromAmong("bash", "zsh", "fish");
+        var command = new Command(
+            "completion",
+            "Print a shell completion script with the server's command names (from 'which'), e.g. opensips-mi completion bash > /etc/bash_completion.d/opensips-mi")
+        {
+            shell,
+        };
+        command.SetAction((parse, ct) => WithTargetsAsync(parse, globals, env, async (targets, timeout, _) =>
+        {
+            var outcome = await TargetRunner.RunOneAsync(targets[0], timeout, (client, token) => client.CommandAsync("which", token), ct);
+            if (outcome.Result is not { ValueKind: JsonValueKind.Array } names)
+            {
+                await env.Error.WriteLineAsync(outcome.ErrorLine ?? "'which' did not answer a list of command names");
+                return outcome.ExitCode == ExitCodes.Success ? ExitCodes.Transport : outcome.ExitCode;
+            }
+
+            var list = names.EnumerateArray().Select(JsonText.Cell).ToList();
+            await env.Out.WriteAsync(Completion.Script(parse.GetValue(shell)!, list));
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    private static Command BuildEmulatorCommand(CliEnvironment env)
+    {
+        var udp = new Option<int?>("--udp") { Description = "UDP port for mi_datagram (0: any free port).", HelpName = "PORT" };
+        var http = new Option<int?>("--http") { Description = "TCP port for mi_http and mi_xmlrpc_ng (0: any free port).", HelpName = "PORT" };
+        var fifo = new Option<string>("--fifo") { Description = "Path of an mi_fifo FIFO to create.", HelpName = "PATH" };
+        var unix = new Option<string>("--unix") { Description = "Path of an mi_datagram unix socket to bind.", HelpName = "PATH" };
+        var command = new Command("emulator", "Run the OpenSips.Mi.Testing emulator on loopback until Ctrl+C, printing its endpoints (UDP and HTTP on free ports by default).")
+        {
+            udp, http, fifo, unix,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            foreach (var port in new[] { parse.GetValue(udp), parse.GetValue(http) })
+            {
+                if (port is < 0 or > 65535)
+                {
+                    throw new UsageException($"port {port} is out of range 0-65535");
+                }
+            }
+
+            var request = new EmulatorRequest(parse.GetValue(udp), parse.GetValue(http), parse.GetValue(fifo), parse.GetValue(unix));
+            await using var server = await env.Emulator.StartAsync(request, ct);
+            foreach (var note in server.Notes)
+            {
+                await env.Error.WriteLineAsync("note: " + note);
+            }
+
+            await env.Out.WriteLineAsync("OpenSIPS MI emulator listening on:");
+            foreach (var endpoint in server.Endpoints)
+            {
+                await env.Out.WriteLineAsync("  " + endpoint);
+            }
+
+            await env.Out.WriteLineAsync($"Try: opensips-mi --url {server.Endpoints[0]} uptime   (Ctrl+C stops the emulator)");
+            await env.Out.FlushAsync(ct);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,239 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using OpenSips.Mi.Cli.Hosting;
+using OpenSips.Mi.Cli.Output;
+
+namespace OpenSips.Mi.Cli;
+
+/// <summary>The <c>opensips-mi</c> command line: parsing, the global options and the dispatch to the subcommands.</summary>
+internal static partial class Cli
+{
+    /// <summary>Runs the tool in-process with the given streams and environment (null: the process environment).</summary>
+    public static Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        IDictionary<string, string?>? env = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(args, new CliEnvironment { Out = stdout, Error = stderr, Variables = env }, cancellationToken);
+
+    /// <summary>Runs the tool in the given environment; returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(env);
+        var globals = new GlobalSymbols();
+        var root = BuildRoot(globals, env);
+        var subcommands = root.Subcommands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var parse = root.Parse(ArgsNormalizer.Normalize(args, subcommands), new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction and not ExitCodesHelpAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await env.Error.WriteLineAsync($"opensips-mi: {error.Message}");
+            }
+
+            await env.Error.WriteLineAsync("Run 'opensips-mi --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = env.Out,
+            Error = env.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (TargetRunner.Describe(ex) is { } failure)
+        {
+            await env.Error.WriteLineAsync(failure.ExitCode == ExitCodes.Usage ? $"opensips-mi: {failure.Message}" : failure.Message);
+            return failure.ExitCode;
+        }
+    }
+
+    /// <summary>The options every command shares (recursive, so they may come before or after the subcommand).</summary>
+    internal sealed class GlobalSymbols
+    {
+        public Option<string[]> Url { get; } = new("--url", "-u")
+        {
+            Description = "MI endpoint: udp://HOST:PORT, unix:///PATH, http(s)://HOST:PORT/mi, xmlrpc+http(s)://HOST:PORT/RPC2 or fifo:///PATH. Repeat for several servers.",
+            Recursive = true,
+            HelpName = "URI",
+        };
+
+        public Option<string> Targets { get; } = new("--targets")
+        {
+            Description = "A file with one URI a line (blank lines and # comments skipped); the command runs on all of them.",
+            Recursive = true,
+            HelpName = "FILE",
+        };
+
+        public Option<double?> Timeout { get; } = new("--timeout", "-t")
+        {
+            Description = "Seconds to wait for each reply (default 5, or \"timeout\" in the config file).",
+            Recursive = true,
+            HelpName = "SECONDS",
+        };
+
+        public Option<string> Output { get; } = new("--output", "-o")
+        {
+            Description = "json: the compact JSON result on one line; pretty: indented and coloured (default on a terminal); table: list-like results as a table.",
+            Recursive = true,
+            HelpName = "json|pretty|table",
+        };
+
+        public Option<bool> Json { get; } = new("--json", "-j")
+        {
+            Description = "Each ARG is JSON (name=JSON for named ones); a single JSON object or array ARG is the whole params.",
+            Recursive = true,
+        };
+
+        public Option<string> Config { get; } = new("--config")
+        {
+            Description = "Config file (default $OPENSIPS_MI_CONFIG, else ~/.config/opensips-mi/config.json), e.g. {\"url\":\"udp://127.0.0.1:8809\",\"timeout\":5}.",
+            Recursive = true,
+            HelpName = "FILE",
+        };
+
+        public Option<bool> Emulated { get; } = new("--emulated")
+        {
+            Description = "Run against an in-process OpenSIPS MI emulator instead of a server (to try the tool anywhere).",
+            Recursive = true,
+        };
+
+        public GlobalSymbols()
+        {
+            Output.AcceptOnlyFromAmong("json", "pretty", "table");
+        }
+
+        public IEnumerable<Option> All => [Url, Targets, Timeout, Output, Json, Config, Emulated];
+
+        public GlobalOptions Read(ParseResult parse) => new(
+            parse.GetValue(Url) ?? [],
+            parse.GetValue(Targets),
+            parse.GetValue(Timeout),
+            parse.GetValue(Output) switch
+            {
+                "json" => OutputFormat.Json,
+                "pretty" => OutputFormat.Pretty,
+                "table" => OutputFormat.Table,
+                _ => null,
+            },
+            parse.GetValue(Json),
+            parse.GetValue(Config),
+            parse.GetValue(Emulated));
+    }
+
+    private static RootCommand BuildRoot(GlobalSymbols globals, CliEnvironment env)
+    {
+        var command = new Argument<string[]>("COMMAND")
+        {
+            Description = "The MI command (e.g. uptime, ps, get_statistics, ul_show_contact) and its ARGs: name=value is named, a bare ARG positional.",
+            Arity = ArgumentArity.ZeroOrMore,
+            HelpName = "COMMAND [ARG...]",
+        };
+        var root = new RootCommand(
+            "Run OpenSIPS 3.x Management Interface commands on one server or many.\n" +
+            "Examples:\n" +
+            "  opensips-mi uptime\n" +
+            "  opensips-mi -u udp://127.0.0.1:8809 get_statistics dialog: tm:\n" +
+            "  opensips-mi ul_show_contact table_name=location aor=alice\n" +
+            "  opensips-mi --url udp://10.0.0.1:8809 --url udp://10.0.0.2:8809 -o json reload_routes\n" +
+            "  opensips-mi --emulated get_statistics dialog: tm:");
+        foreach (var option in globals.All)
+        {
+            root.Options.Add(option);
+        }
+
+        root.Arguments.Add(command);
+        root.SetAction((parse, ct) => RunMiCommandAsync(parse, globals, command, env, ct));
+
+        root.Subcommands.Add(BuildCommandsCommand(globals, env));
+        root.Subcommands.Add(BuildCompletionCommand(globals, env));
+        root.Subcommands.Add(BuildStatsCommand(globals, env));
+        root.Subcommands.Add(BuildTopCommand(globals, env));
+        root.Subcommands.Add(BuildEmulatorCommand(env));
+
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);
+        return root;
+    }
+
+    private static async Task<int> RunMiCommandAsync(ParseResult parse, GlobalSymbols globals, Argument<string[]> command, CliEnvironment env, CancellationToken ct)
+    {
+        var tokens = parse.GetValue(command) ?? [];
+        if (tokens.Length == 0)
+        {
+            throw new UsageException("no MI command given: try 'opensips-mi uptime', 'opensips-mi commands' or 'opensips-mi --help'");
+        }
+
+        var method = tokens[0];
+        if (method.StartsWith('-'))
+        {
+            throw new UsageException($"unknown option '{method}' (MI command names do not start with '-'; put '--' before an ARG that does)");
+        }
+
+        var parameters = ParamsBuilder.Build(method, tokens[1..], globals.Read(parse).Json);
+        return await WithTargetsAsync(parse, globals, env, async (targets, timeout, format) =>
+        {
+            var outcomes = await TargetRunner.RunAllAsync(targets, timeout, (client, token) => client.CommandAsync(method, parameters, null, token), ct);
+            return ResultPrinter.Print(outcomes, format, env, targets.Count > 1);
+        }, ct);
+    }
+
+    /// <summary>Resolves the targets (or starts the emulator for <c>--emulated</c>) and the output format, then runs <paramref name="body"/>.</summary>
+    private static async Task<int> WithTargetsAsync(
+        ParseResult parse,
+        GlobalSymbols globals,
+        CliEnvironment env,
+        Func<IReadOnlyList<string>, TimeSpan?, OutputFormat, Task<int>> body,
+        CancellationToken ct)
+    {
+        var options = globals.Read(parse);
+        var format = options.Output ?? (env.OutputIsTerminal ? OutputFormat.Pretty : OutputFormat.Json);
+        if (!options.Emulated)
+        {
+            var resolved = Settings.Resolve(options, env);
+            foreach (var url in resolved.Urls)
+            {
+                // Every URI is checked before anything is sent, so a typo in a fleet list is a usage error, not a partial run.
+                TargetRunner.ParseOptions(url, resolved.Timeout);
+            }
+
+            return await body(resolved.Urls, resolved.Timeout, format);
+        }
+
+        if (options.Urls.Count > 0 || options.TargetsFile is not null)
+        {
+            throw new UsageException("--emulated runs against an in-process emulator: leave out --url and --targets");
+        }
+
+        var timeout = Settings.Resolve(options with { Urls = ["emulated"] }, env).Timeout;
+        await using var server = await env.Emulator.StartAsync(new EmulatorRequest(), ct);
+        return await body([server.Endpoints[0]], timeout, format);
+    }
+
+    /// <summary>The default help followed by the exit codes and the target precedence.</summary>
+    private sealed class ExitCodesHelpAction(HelpAction inner) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            inner.Invoke(parseResult);
+            if (parseResult.CommandResult.Command is RootCommand)
+            {
+                parseResult.InvocationConfiguration.Output.WriteLine(ExitCodes.HelpText);
+            }
+
+            return ExitCodes.Success;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using OpenSips.Mi.Testing;
+
+namespace OpenSips.Mi.Cli.Hosting;
+
+/// <summary>What the <c>emulator</c> subcommand asks for: fixed ports and paths, or <see langword="null"/> for "any free one".</summary>
+internal sealed record EmulatorRequest(int? UdpPort = null, int? HttpPort = null, string? FifoPath = null, string? UnixPath = null)
+{
+    /// <summary>True when no transport was named: the emulator then listens on UDP and HTTP.</summary>
+    public bool IsDefault => UdpPort is null && HttpPort is null && FifoPath is null && UnixPath is null;
+}
+
+/// <summary>A running in-process emulator.</summary>
+internal interface IEmulatedServer : IAsyncDisposable
+{
+    /// <summary>The endpoints as URIs the client accepts, the preferred one first.</summary>
+    IReadOnlyList<string> Endpoints { get; }
+
+    /// <summary>Requests that could not be honoured exactly (e.g. a fixed port), to tell the user.</summary>
+    IReadOnlyList<string> Notes { get; }
+}
+
+/// <summary>Starts emulators; the tool uses <see cref="EmulatorFactory.Default"/>, tests may inject their own.</summary>
+internal interface IEmulatorFactory
+{
+    Task<IEmulatedServer> StartAsync(EmulatorRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>The factory backed by the <c>OpenSips.Mi.Testing</c> emulator.</summary>
+internal sealed class EmulatorFactory : IEmulatorFactory
+{
+    public static readonly EmulatorFactory Default = new();
+
+    public async Task<IEmulatedServer> StartAsync(EmulatorRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var all = request.IsDefault;
+        var options = new MiEmulatorOptions
+        {
+            EnableUdp = all || request.UdpPort is not null,
+            EnableHttp = all || request.HttpPort is not null,
+            EnableUnix = request.UnixPath is not null,
+            EnableFifo = request.FifoPath is not null,
+        };
+
+        // The emulator picks free ports and its own paths; say so when the user asked for fixed ones.
+        var notes = new List<string>();
+        if (request.UdpPort is > 0)
+        {
+            notes.Add($"--udp {request.UdpPort}: this emulator picks a free UDP port; use the one printed below");
+        }
+
+        if (request.HttpPort is > 0)
+        {
+            notes.Add($"--http {request.HttpPort}: this emulator picks a free HTTP port; use the one printed below");
+        }
+
+        if (request.FifoPath is { Length: > 0 })
+        {
+            notes.Add($"--fifo {request.FifoPath}: this emulator creates its FIFO in a temporary directory; use the path printed below");
+        }
+
+        if (request.UnixPath is { Length: > 0 })
+        {
+            notes.Add($"--unix {request.UnixPath}: this emulator binds its socket in a temporary directory; use the path printed below");
+        }
+
+        var emulator = await MiEmulator.StartAsync(options, cancellationToken);
+        var endpoints = new List<string>();
+        if (options.EnableUdp)
+        {
+            endpoints.Add(emulator.UdpUri);
+        }
+
+        if (options.EnableHttp)
+        {
+            endpoints.Add(emulator.HttpUriString);
+            endpoints.Add(emulator.XmlRpcUriString);
+        }
+
+        if (options.EnableUnix)
+        {
+            endpoints.Add(emulator.UnixUri);
+        }
+
+        if (options.EnableFifo)
+        {
+            endpoints.Add(emulator.FifoUri);
+        }
+
+        return new Server(emulator, endpoints, notes);
+    }
+
+    private sealed class Server(MiEmulator emulator, IReadOnlyList<string> endpoints, IReadOnlyList<string> notes) : IEmulatedServer
+    {
+        public IReadOnlyList<string> Endpoints => endpoints;
+
+        public IReadOnlyList<string> Notes => notes;
+
+        public ValueTask DisposeAsync() => emulator.DisposeAsync();
+    }
+}
