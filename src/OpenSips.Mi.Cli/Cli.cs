@@ -162,6 +162,7 @@ internal static partial class Cli
         root.Subcommands.Add(BuildStatsCommand(globals, env));
         root.Subcommands.Add(BuildTopCommand(globals, env));
         root.Subcommands.Add(BuildEmulatorCommand(env));
+        root.Subcommands.Add(BuildBenchCommand(globals, env));
 
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);

@@ -46,9 +46,12 @@ internal sealed class EmulatorHost
     public MiEmulatorRequest NewRequest(string transport, ReadOnlyMemory<byte> bytes)
     {
         var request = new MiEmulatorRequest(transport, bytes, Time.GetUtcNow());
-        lock (_gate)
+        if (Options.RecordRequests)
         {
-            _received.Add(request);
+            lock (_gate)
+            {
+                _received.Add(request);
+            }
         }
 
         return request;

@@ -113,6 +113,9 @@ public sealed class MiEmulator : IAsyncDisposable
     /// <summary>How many requests would have crashed OpenSIPS over mi_fifo.</summary>
     public int FifoCrashCount => _fifo?.CrashCount ?? 0;
 
+    /// <summary>How many TCP connections the HTTP listener (mi_http and mi_xmlrpc_ng) has accepted, for checking keep-alive and connection reuse.</summary>
+    public int HttpConnectionsAccepted => _http?.AcceptedConnections ?? 0;
+
     /// <summary>The command names in <c>which</c> order.</summary>
     public IReadOnlyList<string> Commands => _registry.Names;
 

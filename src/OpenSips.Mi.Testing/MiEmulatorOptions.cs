@@ -39,6 +39,12 @@ public sealed record MiEmulatorOptions
     /// <summary>How long the default t_uac_dlg waits before answering <c>408 Request Timeout</c> (tm <c>fr_timeout</c>).</summary>
     public TimeSpan UacTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Keep every request in <see cref="MiEmulator.Received"/> (the default). Turn it off for load tests and benchmarks,
+    /// where millions of requests would otherwise be kept in memory.
+    /// </summary>
+    public bool RecordRequests { get; init; } = true;
+
     /// <summary>Logger factory for diagnostics; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

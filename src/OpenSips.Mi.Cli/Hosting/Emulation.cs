@@ -7,6 +7,9 @@ internal sealed record EmulatorRequest(int? UdpPort = null, int? HttpPort = null
 {
     /// <summary>True when no transport was named: the emulator then listens on UDP and HTTP.</summary>
     public bool IsDefault => UdpPort is null && HttpPort is null && FifoPath is null && UnixPath is null;
+
+    /// <summary>For <c>bench</c>: keep no record of requests (millions of them), and let HTTP requests run concurrently.</summary>
+    public bool ForLoad { get; init; }
 }
 
 /// <summary>A running in-process emulator.</summary>
@@ -17,6 +20,9 @@ internal interface IEmulatedServer : IAsyncDisposable
 
     /// <summary>Requests that could not be honoured exactly (e.g. a fixed port), to tell the user.</summary>
     IReadOnlyList<string> Notes { get; }
+
+    /// <summary>Where the emulated mi_fifo looks for reply FIFOs (its <c>reply_dir</c>), when it serves mi_fifo.</summary>
+    string? FifoReplyDirectory => null;
 }
 
 /// <summary>Starts emulators; the tool uses <see cref="EmulatorFactory.Default"/>, tests may inject their own.</summary>
@@ -40,6 +46,8 @@ internal sealed class EmulatorFactory : IEmulatorFactory
             EnableHttp = all || request.HttpPort is not null,
             EnableUnix = request.UnixPath is not null,
             EnableFifo = request.FifoPath is not null,
+            RecordRequests = !request.ForLoad,
+            HttpSerializesAsyncCommands = !request.ForLoad,
         };
 
         // The emulator picks free ports and its own paths; say so when the user asked for fixed ones.
@@ -87,11 +95,13 @@ internal sealed class EmulatorFactory : IEmulatorFactory
             endpoints.Add(emulator.FifoUri);
         }
 
-        return new Server(emulator, endpoints, notes);
+        return new Server(emulator, endpoints, notes, options.EnableFifo ? emulator.FifoReplyDirectory : null);
     }
 
-    private sealed class Server(MiEmulator emulator, IReadOnlyList<string> endpoints, IReadOnlyList<string> notes) : IEmulatedServer
+    private sealed class Server(MiEmulator emulator, IReadOnlyList<string> endpoints, IReadOnlyList<string> notes, string? fifoReplyDirectory) : IEmulatedServer
     {
+        public string? FifoReplyDirectory => fifoReplyDirectory;
+
         public IReadOnlyList<string> Endpoints => endpoints;
 
         public IReadOnlyList<string> Notes => notes;

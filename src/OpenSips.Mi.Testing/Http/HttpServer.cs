@@ -18,6 +18,7 @@ internal sealed class HttpServer : IAsyncDisposable
     private readonly List<Socket> _connections = [];
     private readonly Lock _gate = new();
     private Task _loop = Task.CompletedTask;
+    private int _accepted;
 
     public HttpServer(EmulatorHost host)
     {
@@ -26,6 +27,9 @@ internal sealed class HttpServer : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How many TCP connections were accepted so far.</summary>
+    public int AcceptedConnections => Volatile.Read(ref _accepted);
 
     public string Scheme => _host.Options.HttpsCertificate is null ? "http" : "https";
 
@@ -49,6 +53,7 @@ internal sealed class HttpServer : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _accepted);
             socket.NoDelay = true;
             lock (_gate)
             {

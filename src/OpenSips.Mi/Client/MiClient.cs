@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -123,11 +122,23 @@ public sealed class MiClient : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         var id = NextId();
-        var request = new ArrayBufferWriter<byte>(128);
-        _codec.EncodeRequest(request, method, parameters, id);
-        if (request.WrittenCount > _transport.MaxRequestBytes)
+
+        // The request is encoded into a pooled array. It goes back to the pool when it was refused before sending or once
+        // the reply is in; after a failed or abandoned exchange it is left to the GC, because an HTTP handler may still
+        // be reading it in the background.
+        var request = new PooledBufferWriter();
+        try
         {
-            throw new MiRequestTooLargeException(_transport.Name, request.WrittenCount, _transport.MaxRequestBytes, _transport.RequestLimitAdvice);
+            _codec.EncodeRequest(request, method, parameters, id);
+            if (request.WrittenCount > _transport.MaxRequestBytes)
+            {
+                throw new MiRequestTooLargeException(_transport.Name, request.WrittenCount, _transport.MaxRequestBytes, _transport.RequestLimitAdvice);
+            }
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
         }
 
         if (_logger.IsEnabled(LogLevel.Trace))
@@ -146,6 +157,7 @@ public sealed class MiClient : IAsyncDisposable
             var reply = _correlator is not null
                 ? await _correlator.CallAsync(id, request.WrittenMemory, deadline.Token).ConfigureAwait(false)
                 : await ((IExchangeTransport)_transport).ExchangeAsync(request.WrittenMemory, deadline.Token).ConfigureAwait(false);
+            request.Dispose();
             var response = _codec.DecodeResponse(method, reply, id, _transport.Name);
             outcome = response.IsSuccess ? "ok" : "error";
             LogOutcome(method, started, response.IsSuccess ? "ok" : "error " + response.Error!.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));

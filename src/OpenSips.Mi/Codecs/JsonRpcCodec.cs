@@ -26,9 +26,37 @@ internal sealed class JsonRpcCodec : IMiCodec
 
     public bool HasIds => true;
 
+    // One writer per thread, reset onto each request's buffer: encoding is synchronous, so it is never shared.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public void EncodeRequest(IBufferWriter<byte> output, string method, MiParams parameters, int id)
     {
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        var writer = t_writer;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(output, WriterOptions);
+            t_writer = writer;
+        }
+        else
+        {
+            writer.Reset(output);
+        }
+
+        try
+        {
+            WriteRequest(writer, method, parameters, id);
+            writer.Flush();
+        }
+        finally
+        {
+            // Forget the output (and any half-written state after an exception) until the next request.
+            writer.Reset(Stream.Null);
+        }
+    }
+
+    private static void WriteRequest(Utf8JsonWriter writer, string method, MiParams parameters, int id)
+    {
         writer.WriteStartObject();
         writer.WriteString(JsonRpc, Version);
         writer.WriteString(MethodName, method);
@@ -66,6 +94,13 @@ internal sealed class JsonRpcCodec : IMiCodec
     /// <summary>Reads the integer id of a reply without decoding the rest; false when there is none or it is not an int.</summary>
     public static bool TryReadId(ReadOnlySpan<byte> reply, out int id)
     {
+        // OpenSIPS prints the id as the last member: reading it from the end costs nothing even for a 64 KB reply, where
+        // the reader below has to skip over the whole result first. Anything else takes the reader.
+        if (TryReadTrailingId(reply, out id))
+        {
+            return true;
+        }
+
         id = 0;
         try
         {
@@ -96,6 +131,53 @@ internal sealed class JsonRpcCodec : IMiCodec
         }
 
         return false;
+    }
+
+    /// <summary>Matches a reply that ends with <c>,"id":N}</c> (optionally followed by whitespace), N a decimal int32.</summary>
+    internal static bool TryReadTrailingId(ReadOnlySpan<byte> reply, out int id)
+    {
+        id = 0;
+        var end = reply.Length;
+        while (end > 0 && reply[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            end--;
+        }
+
+        if (end < 8 || reply[end - 1] != (byte)'}')
+        {
+            return false;
+        }
+
+        var digitsEnd = end - 1;
+        var digitsStart = digitsEnd;
+        while (digitsStart > 0 && (uint)(reply[digitsStart - 1] - '0') <= 9)
+        {
+            digitsStart--;
+        }
+
+        var negative = digitsStart > 0 && reply[digitsStart - 1] == (byte)'-';
+        var numberStart = negative ? digitsStart - 1 : digitsStart;
+        var digits = digitsEnd - digitsStart;
+        if (digits is 0 or > 10 || (digits > 1 && reply[digitsStart] == (byte)'0')
+            || numberStart < 6 || !reply[(numberStart - 6)..numberStart].SequenceEqual(",\"id\":"u8))
+        {
+            return false;
+        }
+
+        long value = 0;
+        foreach (var digit in reply[digitsStart..digitsEnd])
+        {
+            value = (value * 10) + (digit - '0');
+        }
+
+        value = negative ? -value : value;
+        if (value is < int.MinValue or > int.MaxValue)
+        {
+            return false;
+        }
+
+        id = (int)value;
+        return true;
     }
 
     public MiResponse DecodeResponse(string method, ReadOnlyMemory<byte> reply, int expectedId, string transport)

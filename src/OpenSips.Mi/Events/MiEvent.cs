@@ -78,6 +78,32 @@ public sealed record MiEvent(string Name, JsonElement Params, DateTimeOffset Rec
     /// <inheritdoc />
     public override string ToString() => $"{Name} {(Params.ValueKind == JsonValueKind.Undefined ? "-" : Params.GetRawText())} from {Source}";
 
+    /// <summary>Reads one JSON-RPC notification; null when it is not one with a non-empty string <c>method</c>.</summary>
+    internal static MiEvent? TryParse(ReadOnlyMemory<byte> payload, string source, DateTimeOffset receivedAt)
+    {
+        string? name = null;
+        JsonElement parameters = default;
+        try
+        {
+            using var doc = JsonDocument.Parse(payload);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("method"u8, out var method) && method.ValueKind == JsonValueKind.String)
+            {
+                name = method.GetString();
+                if (root.TryGetProperty("params"u8, out var p))
+                {
+                    parameters = p.Clone();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return string.IsNullOrEmpty(name) ? null : new MiEvent(name, parameters, receivedAt, source);
+    }
+
     private bool IsObject => Params.ValueKind == JsonValueKind.Object;
 
     private JsonElement? Member(string name) =>

@@ -334,27 +334,7 @@ public sealed class MiSubscription : IAsyncDisposable
 
     private void OnPayload(ReadOnlyMemory<byte> payload, string source)
     {
-        string? name = null;
-        JsonElement parameters = default;
-        try
-        {
-            using var doc = JsonDocument.Parse(payload);
-            var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String)
-            {
-                name = method.GetString();
-                if (root.TryGetProperty("params", out var p))
-                {
-                    parameters = p.Clone();
-                }
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        if (string.IsNullOrEmpty(name))
+        if (MiEvent.TryParse(payload, source, _options.TimeProvider.GetUtcNow()) is not { } received)
         {
             Interlocked.Increment(ref _malformed);
             EventLog.Malformed(_logger, source, payload.Length, "not a JSON-RPC notification with a string method");
@@ -362,7 +342,7 @@ public sealed class MiSubscription : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _received);
-        _channel.Writer.TryWrite(new MiEvent(name, parameters, _options.TimeProvider.GetUtcNow(), source));
+        _channel.Writer.TryWrite(received);
     }
 
     private static async Task<IReadOnlyCollection<IPAddress>?> ServerAddressesAsync(MiClient client, ILogger logger, CancellationToken cancellationToken)

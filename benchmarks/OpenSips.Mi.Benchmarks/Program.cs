@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/OpenSips.Mi.Benchmarks -- --filter '*' [--job short]
+BenchmarkSwitcher.FromAssembly(typeof(OpenSips.Mi.Benchmarks.Inputs).Assembly).Run(args);

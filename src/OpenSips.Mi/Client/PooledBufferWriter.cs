@@ -1,0 +1,77 @@
+using System.Buffers;
+
+namespace OpenSips.Mi;
+
+/// <summary>
+/// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: a request is encoded into
+/// it and sent, and the array goes back to the pool, so a call allocates no request buffer of its own.
+/// </summary>
+/// <remarks>Return the array with <see cref="Dispose"/> only once nothing can read <see cref="WrittenMemory"/> any more.</remarks>
+internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
+{
+    private const int MinimumSize = 256;
+
+    private byte[] _buffer;
+    private int _written;
+
+    public PooledBufferWriter(int initialSize = MinimumSize)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialSize, MinimumSize));
+    }
+
+    public int WrittenCount => _written;
+
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count > _buffer.Length - _written)
+        {
+            throw new InvalidOperationException("Advanced past the end of the buffer.");
+        }
+
+        _written += count;
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsMemory(_written);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsSpan(_written);
+    }
+
+    private void Ensure(int sizeHint)
+    {
+        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        var needed = Math.Max(sizeHint, 1);
+        if (_buffer.Length - _written >= needed)
+        {
+            return;
+        }
+
+        var size = (int)Math.Min(Array.MaxLength, Math.Max((long)_buffer.Length * 2, (long)_written + needed));
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        _buffer.AsSpan(0, _written).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        if (buffer.Length != 0)
+        {
+            _buffer = [];
+            _written = 0;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
