@@ -9,7 +9,7 @@ internal static class ArgsNormalizer
 {
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
-        "--url", "-u", "--targets", "--timeout", "-t", "--output", "-o", "--config",
+        "--url", "-u", "--targets", "--timeout", "-t", "--output", "-o", "--config", "--transport",
     };
 
     private static readonly HashSet<string> FlagOptions = new(StringComparer.Ordinal)

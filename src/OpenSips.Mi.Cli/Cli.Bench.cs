@@ -14,12 +14,10 @@ internal static partial class Cli
         var duration = new Option<double?>("--duration", "-d") { Description = "Stop after SECONDS (whichever of --requests and --duration comes first).", HelpName = "SECONDS" };
         var concurrency = new Option<int>("--concurrency", "-C") { Description = "Calls in flight at once, all on ONE client.", DefaultValueFactory = _ => 1, HelpName = "C" };
         var raw = new Option<bool>("--raw") { Description = "Send the same pre-encoded request through a bare socket / HttpClient / FIFO with the least work: the floor to compare the library with." };
-        var transport = new Option<string>("--transport") { Description = "With --emulated: the emulator endpoint to load.", DefaultValueFactory = _ => "udp", HelpName = "udp|unix|http|xmlrpc|fifo" };
-        transport.AcceptOnlyFromAmong("udp", "unix", "http", "xmlrpc", "fifo");
         var command = new Command("bench", "Load a server with one command: calls/s, errors and latency percentiles, library or --raw.\n" +
             "  opensips-mi bench -u udp://127.0.0.1:8809 -n 20000 -C 16\n  opensips-mi bench --emulated --transport http --duration 5 --raw -o json")
         {
-            method, parameters, requests, duration, concurrency, raw, transport,
+            method, parameters, requests, duration, concurrency, raw,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,52 +36,36 @@ internal static partial class Cli
             }
 
             string target;
-            TimeSpan? timeout;
-            IEmulatedServer? server = null;
+            ConnectSettings settings;
+            EmulatedTarget? emulated = null;
             try
             {
                 if (options.Emulated)
                 {
-                    if (options.Urls.Count > 0 || options.TargetsFile is not null)
-                    {
-                        throw new UsageException("--emulated runs against an in-process emulator: leave out --url and --targets");
-                    }
-
-                    timeout = Settings.Resolve(options with { Urls = ["emulated"] }, env).Timeout;
-                    server = await env.Emulator.StartAsync(new EmulatorRequest(0, 0, string.Empty, string.Empty) { ForLoad = true }, ct);
-                    var scheme = parse.GetValue(transport) switch
-                    {
-                        "unix" => "unix:", "http" => "http:", "xmlrpc" => "xmlrpc+", "fifo" => "fifo:", _ => "udp:",
-                    };
-                    target = server.Endpoints.FirstOrDefault(e => e.StartsWith(scheme, StringComparison.Ordinal)) ?? server.Endpoints[0];
+                    emulated = await StartEmulatedAsync(options, env, forLoad: true, ct);
+                    (target, settings) = (emulated.Target, emulated.Settings);
                 }
                 else
                 {
-                    var resolved = Settings.Resolve(options, env);
-                    if (resolved.Urls.Count != 1)
+                    var (urls, resolved) = ResolveTargets(options, env);
+                    if (urls.Count != 1)
                     {
                         throw new UsageException("bench loads one server: give a single --url");
                     }
 
-                    target = resolved.Urls[0];
-                    timeout = resolved.Timeout;
+                    (target, settings) = (urls[0], resolved);
                 }
 
-                var connection = TargetRunner.ParseOptions(target, timeout);
-                if (server?.FifoReplyDirectory is { } replies && connection is FifoOptions fifo)
-                {
-                    connection = fifo with { ReplyDirectory = replies };
-                }
-
+                var connection = TargetRunner.ParseOptions(target, settings);
                 var report = await BenchRunner.RunAsync(connection, plan, format == OutputFormat.Json ? null : env, ct);
                 await env.Out.WriteLineAsync(format == OutputFormat.Json ? report.ToJson() : report.ToText());
                 return report.ExitCode;
             }
             finally
             {
-                if (server is not null)
+                if (emulated is not null)
                 {
-                    await server.DisposeAsync();
+                    await emulated.DisposeAsync();
                 }
             }
         });

@@ -130,7 +130,7 @@ internal static partial class Cli
         CliEnvironment env,
         OutputFormat format,
         string target,
-        TimeSpan? timeout,
+        ConnectSettings timeout,
         TimeSpan interval,
         int? count,
         Func<MiClient, CancellationToken, Task<(IRenderable View, string Json)>> sample,

@@ -110,12 +110,20 @@ internal static partial class Cli
             Recursive = true,
         };
 
+        public Option<string> Transport { get; } = new("--transport")
+        {
+            Description = "With --emulated: the emulator endpoint to use (default udp).",
+            Recursive = true,
+            HelpName = "udp|unix|http|xmlrpc|fifo",
+        };
+
         public GlobalSymbols()
         {
             Output.AcceptOnlyFromAmong("json", "pretty", "table");
+            Transport.AcceptOnlyFromAmong("udp", "unix", "http", "xmlrpc", "fifo");
         }
 
-        public IEnumerable<Option> All => [Url, Targets, Timeout, Output, Json, Config, Emulated];
+        public IEnumerable<Option> All => [Url, Targets, Timeout, Output, Json, Config, Emulated, Transport];
 
         public GlobalOptions Read(ParseResult parse) => new(
             parse.GetValue(Url) ?? [],
@@ -130,7 +138,8 @@ internal static partial class Cli
             },
             parse.GetValue(Json),
             parse.GetValue(Config),
-            parse.GetValue(Emulated));
+            parse.GetValue(Emulated),
+            parse.GetValue(Transport));
     }
 
     private static RootCommand BuildRoot(GlobalSymbols globals, CliEnvironment env)
@@ -163,6 +172,9 @@ internal static partial class Cli
         root.Subcommands.Add(BuildTopCommand(globals, env));
         root.Subcommands.Add(BuildEmulatorCommand(env));
         root.Subcommands.Add(BuildBenchCommand(globals, env));
+        root.Subcommands.Add(BuildNotifyCommand(globals, env));
+        root.Subcommands.Add(BuildMwiCommand(globals, env));
+        root.Subcommands.Add(BuildUacCommand(globals, env));
 
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);
@@ -196,31 +208,72 @@ internal static partial class Cli
         ParseResult parse,
         GlobalSymbols globals,
         CliEnvironment env,
-        Func<IReadOnlyList<string>, TimeSpan?, OutputFormat, Task<int>> body,
+        Func<IReadOnlyList<string>, ConnectSettings, OutputFormat, Task<int>> body,
         CancellationToken ct)
     {
         var options = globals.Read(parse);
         var format = options.Output ?? (env.OutputIsTerminal ? OutputFormat.Pretty : OutputFormat.Json);
         if (!options.Emulated)
         {
-            var resolved = Settings.Resolve(options, env);
-            foreach (var url in resolved.Urls)
-            {
-                // Every URI is checked before anything is sent, so a typo in a fleet list is a usage error, not a partial run.
-                TargetRunner.ParseOptions(url, resolved.Timeout);
-            }
-
-            return await body(resolved.Urls, resolved.Timeout, format);
+            var (urls, settings) = ResolveTargets(options, env);
+            return await body(urls, settings, format);
         }
 
+        await using var emulated = await StartEmulatedAsync(options, env, forLoad: false, ct);
+        return await body([emulated.Target], emulated.Settings, format);
+    }
+
+    /// <summary>The targets of a real run: every URI checked before anything is sent, so a typo in a fleet list is a usage error, not a partial run.</summary>
+    private static (IReadOnlyList<string> Urls, ConnectSettings Settings) ResolveTargets(GlobalOptions options, CliEnvironment env)
+    {
+        if (options.Transport is not null)
+        {
+            throw new UsageException("--transport chooses the endpoint of --emulated; for a server, give its URI with --url");
+        }
+
+        var resolved = Settings.Resolve(options, env);
+        var settings = new ConnectSettings(resolved.Timeout);
+        foreach (var url in resolved.Urls)
+        {
+            TargetRunner.ParseOptions(url, settings);
+        }
+
+        return (resolved.Urls, settings);
+    }
+
+    /// <summary>
+    /// Starts the in-process emulator for <c>--emulated</c> with the endpoint of <c>--transport</c> (udp by default), and the
+    /// settings to reach it: for mi_fifo, the emulator's reply directory instead of the client's default <c>/tmp/</c>.
+    /// </summary>
+    private static async Task<EmulatedTarget> StartEmulatedAsync(GlobalOptions options, CliEnvironment env, bool forLoad, CancellationToken ct)
+    {
         if (options.Urls.Count > 0 || options.TargetsFile is not null)
         {
             throw new UsageException("--emulated runs against an in-process emulator: leave out --url and --targets");
         }
 
         var timeout = Settings.Resolve(options with { Urls = ["emulated"] }, env).Timeout;
-        await using var server = await env.Emulator.StartAsync(new EmulatorRequest(), ct);
-        return await body([server.Endpoints[0]], timeout, format);
+        var transport = options.Transport ?? "udp";
+        var request = transport switch
+        {
+            "unix" => new EmulatorRequest(UnixPath: string.Empty),
+            "http" or "xmlrpc" => new EmulatorRequest(HttpPort: 0),
+            "fifo" => new EmulatorRequest(FifoPath: string.Empty),
+            _ => new EmulatorRequest(UdpPort: 0),
+        };
+        var server = await env.Emulator.StartAsync(request with { ForLoad = forLoad }, ct);
+        var scheme = transport switch
+        {
+            "unix" => "unix:", "http" => "http", "xmlrpc" => "xmlrpc+", "fifo" => "fifo:", _ => "udp:",
+        };
+        var target = server.Endpoints.FirstOrDefault(e => e.StartsWith(scheme, StringComparison.Ordinal)) ?? server.Endpoints[0];
+        return new EmulatedTarget(server, target, new ConnectSettings(timeout, server.FifoReplyDirectory));
+    }
+
+    /// <summary>A running emulator and how to reach the endpoint chosen with <c>--transport</c>.</summary>
+    private sealed record EmulatedTarget(IEmulatedServer Server, string Target, ConnectSettings Settings) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
 
     /// <summary>The default help followed by the exit codes and the target precedence.</summary>

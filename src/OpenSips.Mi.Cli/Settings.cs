@@ -20,7 +20,8 @@ internal sealed record GlobalOptions(
     OutputFormat? Output,
     bool Json,
     string? ConfigPath,
-    bool Emulated);
+    bool Emulated,
+    string? Transport = null);
 
 /// <summary>Where to send the command and with which timeout, after applying the precedence rules.</summary>
 internal sealed record ResolvedTargets(IReadOnlyList<string> Urls, TimeSpan? Timeout, string Source);

@@ -15,19 +15,22 @@ internal sealed record TargetOutcome(string Target, JsonElement? Result, MiError
         : Failure;
 }
 
+/// <summary>How to connect besides the URI: the resolved timeout, and mi_fifo's reply directory when it is not the default <c>/tmp/</c> (the emulator's).</summary>
+internal sealed record ConnectSettings(TimeSpan? Timeout, string? FifoReplyDirectory = null);
+
 /// <summary>Connects to targets and runs a call on each, concurrently, mapping every expected failure to an exit code and one line.</summary>
 internal static class TargetRunner
 {
     public static Task<TargetOutcome[]> RunAllAsync(
         IReadOnlyList<string> targets,
-        TimeSpan? timeout,
+        ConnectSettings timeout,
         Func<MiClient, CancellationToken, Task<MiResponse>> call,
         CancellationToken cancellationToken) =>
         Task.WhenAll(targets.Select(t => RunOneAsync(t, timeout, call, cancellationToken)));
 
     public static async Task<TargetOutcome> RunOneAsync(
         string target,
-        TimeSpan? timeout,
+        ConnectSettings timeout,
         Func<MiClient, CancellationToken, Task<MiResponse>> call,
         CancellationToken cancellationToken)
     {
@@ -45,7 +48,7 @@ internal static class TargetRunner
 
     /// <summary>Creates a client for a URI with the resolved timeout.</summary>
     /// <exception cref="UsageException">The URI is malformed.</exception>
-    public static MiClient Connect(string target, TimeSpan? timeout)
+    public static MiClient Connect(string target, ConnectSettings timeout)
     {
         var options = ParseOptions(target, timeout);
         try
@@ -60,14 +63,20 @@ internal static class TargetRunner
 
     /// <summary>Parses and validates a URI with the resolved timeout, without opening anything.</summary>
     /// <exception cref="UsageException">The URI is malformed.</exception>
-    public static MiConnectionOptions ParseOptions(string target, TimeSpan? timeout)
+    public static MiConnectionOptions ParseOptions(string target, ConnectSettings timeout)
     {
         try
         {
             var options = MiConnectionOptions.Parse(target);
-            if (timeout is { } t)
+            ArgumentNullException.ThrowIfNull(timeout);
+            if (timeout.Timeout is { } t)
             {
                 options = options with { Timeout = t };
+            }
+
+            if (timeout.FifoReplyDirectory is { } replies && options is FifoOptions fifo)
+            {
+                options = fifo with { ReplyDirectory = replies };
             }
 
             options.Validate();

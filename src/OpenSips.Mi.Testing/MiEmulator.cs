@@ -62,7 +62,7 @@ public sealed class MiEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The mi_datagram UDP endpoint (127.0.0.1, ephemeral port).</summary>
+    /// <summary>The mi_datagram UDP endpoint (127.0.0.1; an ephemeral port unless <see cref="MiEmulatorOptions.UdpPort"/> is set).</summary>
     public IPEndPoint UdpEndPoint => _udpEndPoint ?? throw Disabled("UDP");
 
     /// <summary>The mi_datagram UNIX datagram socket path.</summary>
@@ -197,6 +197,19 @@ public sealed class MiEmulator : IAsyncDisposable
         if (_unix is not null)
         {
             await _unix.DisposeAsync().ConfigureAwait(false);
+            if (_options.UnixSocketPath is { Length: > 0 } && _unixPath is not null)
+            {
+                try
+                {
+                    File.Delete(_unixPath);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
         }
 
         if (_http is not null)
@@ -230,7 +243,7 @@ public sealed class MiEmulator : IAsyncDisposable
         if (_options.EnableUdp)
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            BindOrExplain(socket, new IPEndPoint(IPAddress.Loopback, CheckPort(_options.UdpPort, nameof(MiEmulatorOptions.UdpPort))), $"mi_datagram to udp://127.0.0.1:{_options.UdpPort ?? 0}");
             _udpEndPoint = (IPEndPoint)socket.LocalEndPoint!;
             _udp = new DatagramServer(socket, socket, MiTransport.Datagram, new IPEndPoint(IPAddress.Any, 0), _host);
             _udp.Start();
@@ -238,9 +251,11 @@ public sealed class MiEmulator : IAsyncDisposable
 
         if (_options.EnableUnix)
         {
-            _unixPath = Path.Combine(_tempDirectory.FullName, "mi.sock");
+            var path = _options.UnixSocketPath is { Length: > 0 } given ? Path.GetFullPath(given) : Path.Combine(_tempDirectory.FullName, "mi.sock");
+            EnsureFree(path, "mi_datagram UNIX socket");
             var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            socket.Bind(new UnixDomainSocketEndPoint(_unixPath));
+            BindOrExplain(socket, new UnixDomainSocketEndPoint(path), $"mi_datagram to unix://{path}");
+            _unixPath = path;
             // OpenSIPS answers from an unbound socket (fact 20).
             var reply = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             _unix = new DatagramServer(socket, reply, MiTransport.Unix, new UnixDomainSocketEndPoint(_unixPath), _host);
@@ -249,17 +264,55 @@ public sealed class MiEmulator : IAsyncDisposable
 
         if (_options.EnableHttp)
         {
-            _http = new HttpServer(_host);
-            _http.Start();
+            var port = CheckPort(_options.HttpPort, nameof(MiEmulatorOptions.HttpPort));
+            _http = new HttpServer(_host, port);
+            try
+            {
+                _http.Start();
+            }
+            catch (SocketException ex)
+            {
+                throw new IOException($"cannot bind the emulated httpd to 127.0.0.1:{port}: {ex.Message}", ex);
+            }
         }
 
         if (_options.EnableFifo)
         {
-            _fifo = new FifoServer(Path.Combine(_tempDirectory.FullName, "opensips_fifo"), FifoReplyDirectory, _host);
+            var path = _options.FifoPath is { Length: > 0 } given ? Path.GetFullPath(given) : Path.Combine(_tempDirectory.FullName, "opensips_fifo");
+            EnsureFree(path, "mi_fifo FIFO");
+            _fifo = new FifoServer(path, FifoReplyDirectory, _host);
             await _fifo.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
         Log.Started(_host.LoggerFactory.CreateLogger<MiEmulator>(), string.Join(' ', Endpoints()));
+    }
+
+    private static int CheckPort(int? port, string name) => port switch
+    {
+        null => 0,
+        >= 0 and <= 65535 => port.Value,
+        _ => throw new ArgumentOutOfRangeException(name, port, "A port is 0 (any free port) to 65535."),
+    };
+
+    private static void EnsureFree(string path, string what)
+    {
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            throw new IOException($"cannot create the emulated {what} at {path}: something already exists there (remove it or choose another path)");
+        }
+    }
+
+    private static void BindOrExplain(Socket socket, EndPoint endPoint, string what)
+    {
+        try
+        {
+            socket.Bind(endPoint);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new IOException($"cannot bind the emulated {what}: {ex.Message}", ex);
+        }
     }
 
     private IEnumerable<string> Endpoints()

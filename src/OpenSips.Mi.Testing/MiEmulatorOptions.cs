@@ -21,6 +21,30 @@ public sealed record MiEmulatorOptions
     /// <summary>Serve mi_fifo on a FIFO in a private temporary directory.</summary>
     public bool EnableFifo { get; init; } = true;
 
+    /// <summary>
+    /// The UDP port of mi_datagram on 127.0.0.1; null or 0 picks a free (ephemeral) port. Starting fails with an
+    /// <see cref="IOException"/> naming the port when it is already taken.
+    /// </summary>
+    public int? UdpPort { get; init; }
+
+    /// <summary>
+    /// The TCP port of the httpd (mi_http and mi_xmlrpc_ng) on 127.0.0.1; null or 0 picks a free (ephemeral) port.
+    /// Starting fails with an <see cref="IOException"/> naming the port when it is already taken.
+    /// </summary>
+    public int? HttpPort { get; init; }
+
+    /// <summary>
+    /// The path of the mi_fifo FIFO to create; null creates <c>opensips_fifo</c> in a private temporary directory.
+    /// Starting fails with an <see cref="IOException"/> when something already exists at that path; the FIFO is deleted on dispose.
+    /// </summary>
+    public string? FifoPath { get; init; }
+
+    /// <summary>
+    /// The path of the mi_datagram UNIX socket to bind; null binds <c>mi.sock</c> in a private temporary directory.
+    /// Starting fails with an <see cref="IOException"/> when something already exists at that path; the socket file is deleted on dispose.
+    /// </summary>
+    public string? UnixSocketPath { get; init; }
+
     /// <summary>Where reply FIFOs are looked up (mi_fifo <c>reply_dir</c>); null means a private temporary directory.</summary>
     public string? FifoReplyDirectory { get; init; }
 

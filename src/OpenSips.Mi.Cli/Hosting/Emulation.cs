@@ -48,31 +48,23 @@ internal sealed class EmulatorFactory : IEmulatorFactory
             EnableFifo = request.FifoPath is not null,
             RecordRequests = !request.ForLoad,
             HttpSerializesAsyncCommands = !request.ForLoad,
+            UdpPort = request.UdpPort,
+            HttpPort = request.HttpPort,
+            FifoPath = string.IsNullOrEmpty(request.FifoPath) ? null : request.FifoPath,
+            UnixSocketPath = string.IsNullOrEmpty(request.UnixPath) ? null : request.UnixPath,
         };
 
-        // The emulator picks free ports and its own paths; say so when the user asked for fixed ones.
-        var notes = new List<string>();
-        if (request.UdpPort is > 0)
+        MiEmulator emulator;
+        try
         {
-            notes.Add($"--udp {request.UdpPort}: this emulator picks a free UDP port; use the one printed below");
+            emulator = await MiEmulator.StartAsync(options, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // A taken port or an existing path: one clear line, exit code 3.
+            throw new MiTransportException(ex.Message, ex);
         }
 
-        if (request.HttpPort is > 0)
-        {
-            notes.Add($"--http {request.HttpPort}: this emulator picks a free HTTP port; use the one printed below");
-        }
-
-        if (request.FifoPath is { Length: > 0 })
-        {
-            notes.Add($"--fifo {request.FifoPath}: this emulator creates its FIFO in a temporary directory; use the path printed below");
-        }
-
-        if (request.UnixPath is { Length: > 0 })
-        {
-            notes.Add($"--unix {request.UnixPath}: this emulator binds its socket in a temporary directory; use the path printed below");
-        }
-
-        var emulator = await MiEmulator.StartAsync(options, cancellationToken);
         var endpoints = new List<string>();
         if (options.EnableUdp)
         {
@@ -95,7 +87,7 @@ internal sealed class EmulatorFactory : IEmulatorFactory
             endpoints.Add(emulator.FifoUri);
         }
 
-        return new Server(emulator, endpoints, notes, options.EnableFifo ? emulator.FifoReplyDirectory : null);
+        return new Server(emulator, endpoints, [], options.EnableFifo ? emulator.FifoReplyDirectory : null);
     }
 
     private sealed class Server(MiEmulator emulator, IReadOnlyList<string> endpoints, IReadOnlyList<string> notes, string? fifoReplyDirectory) : IEmulatedServer

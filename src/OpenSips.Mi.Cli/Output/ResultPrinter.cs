@@ -52,7 +52,7 @@ internal static class ResultPrinter
                 var status = outcome.ExitCode switch
                 {
                     ExitCodes.Success => string.Empty,
-                    ExitCodes.MiError => $" [red](error {outcome.Error!.Code})[/]",
+                    ExitCodes.MiError when outcome.Error is { } error => $" [red](error {error.Code})[/]",
                     _ => " [red](failed)[/]",
                 };
                 console.Write(new Rule($"[bold]{Markup.Escape(outcome.Target)}[/]{status}").LeftJustified());

@@ -11,7 +11,7 @@ internal sealed record HttpOutcome(string? Status, byte[]? Body);
 /// <summary>The emulated httpd on a raw TCP listener (127.0.0.1, ephemeral port) serving <c>/mi</c> and <c>/RPC2</c>.</summary>
 internal sealed class HttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly EmulatorHost _host;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _serial = new(1, 1);
@@ -20,8 +20,9 @@ internal sealed class HttpServer : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private int _accepted;
 
-    public HttpServer(EmulatorHost host)
+    public HttpServer(EmulatorHost host, int port = 0)
     {
+        _listener = new TcpListener(IPAddress.Loopback, port);
         _host = host;
         _logger = host.LoggerFactory.CreateLogger<HttpServer>();
     }
