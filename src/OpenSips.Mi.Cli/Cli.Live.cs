@@ -102,16 +102,34 @@ internal static partial class Cli
 
             var state = new TopState(targets[0]);
             var statistics = MiParams.Positional(MiValue.Array(MiValue.FromString("all")));
-            return await LiveLoopAsync(env, format, targets[0], timeout, PositiveSeconds(parse.GetValue(interval), "--interval"), parse.GetValue(count), async (client, token) =>
+            var exit = await LiveLoopAsync(env, format, targets[0], timeout, PositiveSeconds(parse.GetValue(interval), "--interval"), parse.GetValue(count), async (client, token) =>
             {
-                var uptime = client.CommandAsync("uptime", token);
-                var ps = client.CommandAsync("ps", token);
-                var stats = client.CommandAsync("get_statistics", statistics, null, token);
-                await Task.WhenAll(uptime, ps, stats);
-                var snapshot = TopSnapshot.From(env.Time.GetUtcNow(), (await uptime).GetResult(), (await ps).GetResult(), (await stats).GetResult());
-                state.Add(snapshot);
-                return (TopView.Render(state), JsonText.Compact((await stats).GetResult()));
+                try
+                {
+                    var uptime = client.CommandAsync("uptime", token);
+                    var ps = client.CommandAsync("ps", token);
+                    var stats = client.CommandAsync("get_statistics", statistics, null, token);
+                    await Task.WhenAll(uptime, ps, stats);
+                    var snapshot = TopSnapshot.From(env.Time.GetUtcNow(), (await uptime).GetResult(), (await ps).GetResult(), (await stats).GetResult());
+                    state.Add(snapshot);
+                    return (TopView.Render(state), JsonText.Compact((await stats).GetResult()));
+                }
+                catch (Exception ex) when (TargetRunner.Describe(ex) is { ExitCode: ExitCodes.Transport } failure && !token.IsCancellationRequested)
+                {
+                    // A server restarting or a lost datagram must not end the view: show the error and retry on the next tick.
+                    state.Fail(env.Time.GetUtcNow(), failure.Message);
+                    return (TopView.Render(state), "{\"error\":{\"message\":" + JsonText.Quote(failure.Message) + "}}");
+                }
             }, fullScreen: true, ct);
+
+            // A run whose last refresh failed (e.g. with --count) ends with the error on stderr and the transport exit code.
+            if (exit == ExitCodes.Success && state.Error is { } error && !ct.IsCancellationRequested)
+            {
+                await env.Error.WriteLineAsync(error);
+                return ExitCodes.Transport;
+            }
+
+            return exit;
         }, ct));
         return command;
     }

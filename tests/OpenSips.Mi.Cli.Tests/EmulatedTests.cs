@@ -50,6 +50,38 @@ public sealed class EmulatedTests
     }
 
     [Fact]
+    public async Task Top_keeps_going_through_a_transport_error_and_recovers()
+    {
+        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUnix = false, EnableHttp = false }, TestContext.Current.CancellationToken);
+        var fault = emulator.Faults.Add(MiFault.DropReply(r => r.Method == "uptime", times: 1));
+
+        var run = await CliRun.RunAsync("-u", emulator.UdpUri, "-t", "0.3", "top", "--count", "2", "--interval", "0.05", "-o", "pretty");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(1, fault.Fired);
+        Assert.Contains("1 failed refresh, no sample yet; retrying", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Registered contacts", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Top_against_a_dead_server_shows_the_error_each_time_and_exits_3()
+    {
+        using var dead = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        dead.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var url = $"udp://127.0.0.1:{((System.Net.IPEndPoint)dead.LocalEndPoint!).Port}";
+
+        var pretty = await CliRun.RunAsync("-u", url, "-t", "0.2", "top", "--count", "2", "--interval", "0.05", "-o", "pretty");
+        var json = await CliRun.RunAsync("-u", url, "-t", "0.2", "top", "--count", "2", "--interval", "0.05", "-o", "json");
+
+        Assert.Equal(3, pretty.ExitCode);
+        Assert.Contains("2 failed refreshes, no sample yet", pretty.Out, StringComparison.Ordinal);
+        Assert.Equal(3, json.ExitCode);
+        var lines = json.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.StartsWith("{\"error\":{\"message\":", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Emulator_subcommand_prints_reachable_endpoints()
     {
         var run = await CliRun.RunAsync(["emulator", "--udp", "0", "--http", "0"], null, emulator: EmulatorFactory.Default, stopAfter: TimeSpan.FromSeconds(1));

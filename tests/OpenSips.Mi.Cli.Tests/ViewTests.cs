@@ -81,6 +81,42 @@ public sealed class ViewTests
     }
 
     [Fact]
+    public void Top_view_shows_a_refresh_error_under_the_last_good_values_and_clears_it_on_recovery()
+    {
+        var state = new TopState("udp://127.0.0.1:8809");
+        var uptime = Json("""{"Up time":"7 [sec]"}""");
+        var ps = Json("""{"Processes":[{"ID":0}]}""");
+        state.Add(TopSnapshot.From(T0, uptime, ps, Json("""{"dialog:active_dialogs":7}""")));
+        state.Fail(T0.AddSeconds(1), "no reply from OpenSIPS MI at udp://127.0.0.1:8809 within 5 s [sic]");
+        state.Fail(T0.AddSeconds(2), "no reply from OpenSIPS MI at udp://127.0.0.1:8809 within 5 s [sic]");
+
+        var failing = Render(TopView.Render(state));
+
+        Assert.Contains("error no reply from OpenSIPS MI at udp://127.0.0.1:8809 within 5 s [sic]", failing, StringComparison.Ordinal);
+        Assert.Contains("2 failed refreshes, values from ", failing, StringComparison.Ordinal);
+        Assert.Contains("retrying (q quits)", failing, StringComparison.Ordinal);
+        Assert.Matches(@"Dialogs active +7", failing);
+
+        state.Add(TopSnapshot.From(T0.AddSeconds(3), uptime, ps, Json("""{"dialog:active_dialogs":8}""")));
+        var recovered = Render(TopView.Render(state));
+
+        Assert.DoesNotContain("error", recovered, StringComparison.Ordinal);
+        Assert.Equal(0, state.FailedInARow);
+    }
+
+    [Fact]
+    public void Top_view_shows_an_error_before_any_sample()
+    {
+        var state = new TopState("udp://127.0.0.1:9");
+        state.Fail(T0, "cannot reach it");
+
+        var text = Render(TopView.Render(state));
+
+        Assert.Contains("error cannot reach it", text, StringComparison.Ordinal);
+        Assert.Contains("1 failed refresh, no sample yet", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Top_keeps_a_bounded_history()
     {
         var state = new TopState("x");

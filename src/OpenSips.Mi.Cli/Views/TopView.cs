@@ -90,9 +90,29 @@ internal sealed class TopState(string target)
 
     public IReadOnlyList<double> Series(string name) => _series.TryGetValue(name, out var s) ? s : [];
 
+    /// <summary>The failure of the latest refresh (transport error or timeout), or <see langword="null"/> after a good one.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>When the latest refresh failed.</summary>
+    public DateTimeOffset? ErrorAt { get; private set; }
+
+    /// <summary>How many refreshes in a row failed.</summary>
+    public int FailedInARow { get; private set; }
+
+    /// <summary>Records a failed refresh; the last good snapshot stays on screen and the next refresh retries.</summary>
+    public void Fail(DateTimeOffset at, string message)
+    {
+        Error = message;
+        ErrorAt = at;
+        FailedInARow++;
+    }
+
     public void Add(TopSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        Error = null;
+        ErrorAt = null;
+        FailedInARow = 0;
         Previous = Current;
         Current = snapshot;
         Push("requests/s", Rate(s => s.Get("core:rcv_requests")));
@@ -173,7 +193,19 @@ internal static class TopView
         }
 
         var at = s is null ? string.Empty : s.At.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-        return new Panel(grid)
+        IRenderable body = grid;
+        if (state.Error is { } error)
+        {
+            var when = state.ErrorAt?.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+            var stale = s is null ? "no sample yet" : $"values from {at}";
+            var attempts = state.FailedInARow == 1 ? "1 failed refresh" : $"{state.FailedInARow} failed refreshes";
+            body = new Rows(
+                grid,
+                new Markup($"[red bold]error[/] [red]{Markup.Escape(error)}[/]"),
+                new Markup($"[grey]{when}: {attempts}, {stale}; retrying (q quits)[/]"));
+        }
+
+        return new Panel(body)
             .Header($"[bold]opensips-mi top[/] {Markup.Escape(state.Target)} {at}")
             .Border(BoxBorder.Rounded)
             .Expand();
