@@ -26,6 +26,8 @@ internal static class ExitCodes
           2  usage error: bad option, argument, URI or configuration; nothing was sent
           3  transport error or timeout: cannot reach the server, no reply in time, or a reply that is not MI
           With several targets the exit code is the worst of them.
+          notify/mwi/uac: 0 for a 2xx SIP reply, 1 for another final reply (or an MI error),
+          3 for OpenSIPS's own 408 when nobody answered; the reply is printed in every case.
 
         Target precedence: --url/--targets, then $OPENSIPS_MI_URL, then the config file
         (--config, $OPENSIPS_MI_CONFIG or ~/.config/opensips-mi/config.json, e.g. {"url":"udp://127.0.0.1:8809","timeout":5}),
