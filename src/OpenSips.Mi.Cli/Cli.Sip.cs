@@ -15,6 +15,8 @@ namespace OpenSips.Mi.Cli;
 /// </summary>
 internal static partial class Cli
 {
+    private const string SipNote = " (waits up to 35 s unless --timeout; exit 0 for 2xx, 1 for another reply, 3 when nobody answered).";
+
     private static Option<string[]> HeaderOption() => new("--header", "-H")
     {
         Description = "An extra SIP header 'Name: value' (repeatable). CR, LF, NUL and names that are not SIP tokens are refused.",
@@ -29,7 +31,7 @@ internal static partial class Cli
             Description = "A catalogue name (" + string.Join(", ", PhoneEvent.All.Select(e => e.Name)) + ") or any Event header value, e.g. 'check-sync;reboot=true'.",
         };
         var headers = HeaderOption();
-        var command = new Command("notify", "Send a phone event NOTIFY (resync, reboot, report) through t_uac_dlg and print the phone's final reply.\n" +
+        var command = new Command("notify", "Send a phone event NOTIFY (resync, reboot, report) through t_uac_dlg and print the phone's final reply" + SipNote + "\n" +
             "  opensips-mi notify sip:alice@192.0.2.10:5060 snom_reboot")
         {
             uri, phoneEvent, headers,
@@ -56,7 +58,7 @@ internal static partial class Cli
             Arity = new ArgumentArity(1, 4),
         };
         var headers = HeaderOption();
-        var command = new Command("mwi", "Send a message-summary NOTIFY (voicemail lamp) through t_uac_dlg and print the phone's final reply.\n" +
+        var command = new Command("mwi", "Send a message-summary NOTIFY (voicemail lamp) through t_uac_dlg and print the phone's final reply" + SipNote + "\n" +
             "  opensips-mi mwi sip:alice@192.0.2.10:5060 sip:*97@pbx.example.com 2 5")
         {
             uri, account, counts, headers,
@@ -85,7 +87,7 @@ internal static partial class Cli
         var body = new Option<string>("--body", "-b") { Description = "The body (give a Content-Type header; never Content-Length).", HelpName = "TEXT" };
         var nextHop = new Option<string>("--next-hop") { Description = "Send to this URI instead of the request URI's host, e.g. sip:192.0.2.1:5060.", HelpName = "URI" };
         var socket = new Option<string>("--socket") { Description = "The OpenSIPS socket to send from, e.g. udp:192.0.2.1:5060.", HelpName = "SOCKET" };
-        var command = new Command("uac", "Send any SIP request through t_uac_dlg and print the final reply (status, reason, headers, body).\n" +
+        var command = new Command("uac", "Send any SIP request through t_uac_dlg and print the final reply (status, reason, headers, body)" + SipNote + "\n" +
             "  opensips-mi uac OPTIONS sip:192.0.2.10 -H 'From: <sip:ping@example.com>' -H 'To: <sip:192.0.2.10>'")
         {
             method, ruri, headers, body, nextHop, socket,

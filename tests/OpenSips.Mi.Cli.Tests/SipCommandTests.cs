@@ -12,7 +12,7 @@ public sealed class SipCommandTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUnix = false }, TestContext.Current.CancellationToken);
+        _emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUnix = false, HttpReceiveBufferSize = 16384 }, TestContext.Current.CancellationToken);
         _uac = MiEmulatorSipUac.Attach(_emulator, new SipUacOptions { FinalResponseTimeout = TimeSpan.FromSeconds(1), T1 = TimeSpan.FromMilliseconds(100), T2 = TimeSpan.FromMilliseconds(400) });
         _phone = new TestPhone();
     }
@@ -84,6 +84,19 @@ public sealed class SipCommandTests : IAsyncLifetime
         Assert.Contains("\"status_code\": 200", pretty.Out, StringComparison.Ordinal);
         Assert.Contains("status_code", table.Out, StringComparison.Ordinal);
         Assert.Contains("200", table.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Several_targets_each_send_and_the_output_is_keyed_by_target()
+    {
+        var run = await CliRun.RunAsync("-u", _emulator.UdpUri, "-u", _emulator.HttpUriString, "-o", "json", "notify", _phone.Uri, "sipura_check_cfg");
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(200, doc.RootElement.GetProperty(_emulator.UdpUri).GetProperty("status_code").GetInt32());
+        Assert.Equal(200, doc.RootElement.GetProperty(_emulator.HttpUriString).GetProperty("status_code").GetInt32());
+        Assert.Contains("\r\nEvent: resync\r\n", await _phone.NextAsync(), StringComparison.Ordinal);
+        Assert.Contains("\r\nEvent: resync\r\n", await _phone.NextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
