@@ -48,6 +48,15 @@ public record HttpOptions : MiConnectionOptions
     /// </summary>
     public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Builds the handler the client uses when it creates its own <see cref="System.Net.Http.HttpClient"/>: HTTP/1.1 keep-alive
+    /// with <see cref="PooledConnectionIdleTimeout"/>, no proxy, cookies, redirects or decompression, certificates checked against
+    /// <see cref="TrustedCertificateAuthorities"/> or <see cref="ServerCertificateValidation"/>, and a non-200 body never drained
+    /// (httpd's never ends). Use it as the primary handler of an <c>IHttpClientFactory</c> client passed as <see cref="HttpClient"/>.
+    /// </summary>
+    /// <returns>A new handler; the caller owns it.</returns>
+    public SocketsHttpHandler CreateDefaultHandler() => HttpTransport.CreateHandler(this);
+
     /// <summary>httpd's default <c>receive_buf_size</c>: request bodies over 1024 bytes are answered 400 unless OpenSIPS raises it.</summary>
     public const int DefaultHttpdReceiveBufferSize = 1024;
 
