@@ -37,6 +37,7 @@ public sealed class MiEmulator : IAsyncDisposable
         var ctx = new BuiltinContext(_registry, State, time, options);
         CoreCommands.Register(ctx);
         StatisticsCommands.Register(ctx);
+        CacheCommands.Register(ctx);
         _events = new EventDispatcher(State, time, _host.LoggerFactory);
         UsrlocCommands.Register(ctx, _events);
         EventCommands.Register(ctx, _events);

@@ -34,6 +34,9 @@ public sealed class MiEmulatorState
     /// <summary>The statistics.</summary>
     public MiStatistics Statistics { get; } = new();
 
+    /// <summary>The cachedb_local store behind <c>cache_store</c>/<c>cache_fetch</c>/<c>cache_remove</c> (system <c>local</c>).</summary>
+    internal MiCache Cache { get; } = new();
+
     /// <summary>The usrloc table, seeded with <c>alice</c> and <c>bob</c> as in the captures.</summary>
     public MiUsrloc Usrloc { get; } = new();
 
