@@ -64,16 +64,37 @@ public sealed class DocPageTests
     public async Task Every_console_example_prints_what_the_page_shows(string page)
     {
         var failures = new List<string>();
-        foreach (var block in Markdown.Blocks(page, Repository.Read(page)).Where(b => b.Language == "console"))
+        var text = Repository.Read(page);
+        var rewrites = new List<(FencedBlock Block, IReadOnlyList<string> Lines)>();
+        foreach (var block in Markdown.Blocks(page, text).Where(b => b.Language == "console"))
         {
             try
             {
-                failures.AddRange(await ConsoleExamples.RunAsync(block, TestContext.Current.CancellationToken));
+                var (blockFailures, actual) = await ConsoleExamples.RunAsync(block, TestContext.Current.CancellationToken);
+                failures.AddRange(blockFailures);
+                if (blockFailures.Count > 0)
+                {
+                    rewrites.Add((block, actual));
+                }
             }
             catch (InvalidOperationException ex)
             {
                 failures.Add(ex.Message);
             }
+        }
+
+        if (Updating && rewrites.Count > 0)
+        {
+            // Writes what the tool printed into the failing blocks; review the diff before committing.
+            var lines = text.Split('\n').ToList();
+            foreach (var (block, actual) in rewrites.OrderByDescending(r => r.Block.Start))
+            {
+                lines.RemoveRange(block.Start + 1, block.End - block.Start - 1);
+                lines.InsertRange(block.Start + 1, actual);
+            }
+
+            File.WriteAllText(Path.Combine(Repository.Root, page), string.Join('\n', lines));
+            return;
         }
 
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));

@@ -83,10 +83,14 @@ internal static partial class ConsoleExamples
         throw new InvalidOperationException($"{block}: '{line}' is not an opensips-mi command; show other commands in an sh block");
     }
 
-    /// <summary>Runs the block's commands; returns a description of every difference (empty when the docs are right).</summary>
-    public static async Task<IReadOnlyList<string>> RunAsync(FencedBlock block, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the block's commands; returns a description of every difference (empty when the docs are right) and the block's
+    /// lines as the tool printed them (to rewrite a failing block with OPENSIPS_MI_UPDATE_DOCS=1).
+    /// </summary>
+    public static async Task<(IReadOnlyList<string> Failures, IReadOnlyList<string> Actual)> RunAsync(FencedBlock block, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
+        var rewritten = new List<string>();
         await using var endpoints = new Endpoints();
         using var home = new TempFolder();
         foreach (var command in Parse(block))
@@ -114,6 +118,12 @@ internal static partial class ConsoleExamples
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             var exit = await Cli.Cli.RunAsync([.. args], env, timeout.Token);
             var actual = endpoints.Unmap(output.ToString());
+            rewritten.Add("$ " + command.Line);
+            rewritten.AddRange(actual.TrimEnd('\n').Split('\n').Where(l => l.Length > 0 || actual.Trim().Length > 0).Select(l => l.TrimEnd()));
+            if (exit != 0)
+            {
+                rewritten.Add($"[exit {exit}]");
+            }
 
             var expectedText = Normalize(command.Expected);
             var actualText = Normalize(actual.Split('\n'));
@@ -125,7 +135,7 @@ internal static partial class ConsoleExamples
             }
         }
 
-        return failures;
+        return (failures, rewritten);
     }
 
     /// <summary>Line by line; <c>…</c> in an expected line matches any text, and a line that is only <c>…</c> any number of lines.</summary>

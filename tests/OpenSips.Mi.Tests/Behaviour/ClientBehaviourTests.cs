@@ -13,7 +13,7 @@ public abstract class ClientBehaviourTests : IAsyncLifetime
 
     protected MiClient Client { get; private set; } = null!;
 
-    /// <summary>XML-RPC loses the JSON-RPC error data (fact 32).</summary>
+    /// <summary>XML-RPC loses the JSON-RPC error data (docs/wire-facts.md#xmlrpc-faults).</summary>
     protected virtual bool CarriesErrorData => true;
 
     protected abstract MiConnectionOptions Options(MiEmulator emulator);
