@@ -75,7 +75,7 @@ public sealed partial class LinkTests
 
                 if (folder == "src" && (text.Contains("opensips-wire/README", StringComparison.Ordinal) || OldFact().IsMatch(text)))
                 {
-                    problems.Add($"{name}: cites the captures' README or a numbered fact; cite docs/wire-facts.md#ID");
+                    problems.Add($"{name}: cites the captures' README or a numbered fact; cite docs/wire-facts.md#<anchor>");
                 }
             }
         }
