@@ -10,9 +10,14 @@ internal static partial class Cli
     {
         var method = new Option<string>("--command", "-c") { Description = "The MI command to call.", DefaultValueFactory = _ => "uptime", HelpName = "COMMAND" };
         var parameters = new Option<string[]>("--params", "-p") { Description = "The command's ARGs, as for a normal call (name=value named, bare positional; JSON with --json).", AllowMultipleArgumentsPerToken = true, HelpName = "ARG" };
-        var requests = new Option<int?>("--requests", "-n") { Description = "Calls to make (default 10000, or unbounded with --duration).", HelpName = "N" };
-        var duration = new Option<double?>("--duration", "-d") { Description = "Stop after SECONDS (whichever of --requests and --duration comes first).", HelpName = "SECONDS" };
-        var concurrency = new Option<int>("--concurrency", "-C") { Description = "Calls in flight at once, all on ONE client.", DefaultValueFactory = _ => 1, HelpName = "C" };
+        const string Counts = "--requests must be at least 1 and --concurrency between 1 and 4096";
+        var requests = globals.Validation.Check(
+            new Option<int?>("--requests", "-n") { Description = "Calls to make (default 10000, or unbounded with --duration).", HelpName = "N" },
+            n => n is <= 0 ? Counts : null);
+        var duration = globals.Validation.Seconds(new Option<double?>("--duration", "-d") { Description = "Stop after SECONDS (whichever of --requests and --duration comes first).", HelpName = "SECONDS" });
+        var concurrency = globals.Validation.Check(
+            new Option<int>("--concurrency", "-C") { Description = "Calls in flight at once, all on ONE client.", DefaultValueFactory = _ => 1, HelpName = "C" },
+            c => c is <= 0 or > 4096 ? Counts : null);
         var raw = new Option<bool>("--raw") { Description = "Send the same pre-encoded request through a bare socket / HttpClient / FIFO with the least work: the floor to compare the library with." };
         var command = new Command("bench", "Load a server with one command: calls/s, errors and latency percentiles, library or --raw.\n" +
             "  opensips-mi bench -u udp://127.0.0.1:8809 -n 20000 -C 16\n  opensips-mi bench --emulated --transport http --duration 5 --raw -o json")
@@ -27,14 +32,9 @@ internal static partial class Cli
                 parse.GetValue(method) ?? "uptime",
                 ParamsBuilder.Build(parse.GetValue(method) ?? "uptime", parse.GetValue(parameters) ?? [], options.Json),
                 parse.GetValue(requests) ?? (parse.GetValue(duration) is null ? 10_000 : int.MaxValue),
-                parse.GetValue(duration) is { } seconds ? PositiveSeconds(seconds, "--duration") : null,
+                parse.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 parse.GetValue(concurrency),
                 parse.GetValue(raw));
-            if (plan.Requests <= 0 || plan.Concurrency is <= 0 or > 4096)
-            {
-                throw new UsageException("--requests must be at least 1 and --concurrency between 1 and 4096");
-            }
-
             string target;
             ConnectSettings settings;
             EmulatedTarget? emulated = null;

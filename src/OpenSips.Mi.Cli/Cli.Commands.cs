@@ -31,33 +31,49 @@ internal static partial class Cli
     private static Command BuildCompletionCommand(GlobalSymbols globals, CliEnvironment env)
     {
         var shell = new Argument<string>("SHELL") { Description = "bash, zsh or fish." };
-        shell.AcceptOnlyFromAmong("bash", "zsh", "fish");
+        shell.AcceptOnlyFromAmong([.. Completion.Shells]);
         var command = new Command(
             "completion",
-            "Print a shell completion script with the server's command names (from 'which'), e.g. opensips-mi completion bash > /etc/bash_completion.d/opensips-mi")
+            "Print a shell completion script: every subcommand and option (the script asks the tool on each Tab), and MI command " +
+            "names (the server's, from 'which', when a server is given with --url, $OPENSIPS_MI_URL or the config file; else OpenSIPS 3.6.8's).\n" +
+            "  opensips-mi completion bash > /etc/bash_completion.d/opensips-mi")
         {
             shell,
         };
-        command.SetAction((parse, ct) => WithTargetsAsync(parse, globals, env, async (targets, timeout, _) =>
+        command.SetAction(async (parse, ct) =>
         {
-            var outcome = await TargetRunner.RunOneAsync(targets[0], timeout, (client, token) => client.CommandAsync("which", token), ct);
-            if (outcome.Result is not { ValueKind: JsonValueKind.Array } names)
+            var options = globals.Read(parse);
+            IReadOnlyList<string>? names = null;
+            if (options.Emulated || Settings.Resolve(options, env).Source != "default")
             {
-                await env.Error.WriteLineAsync(outcome.ErrorLine ?? "'which' did not answer a list of command names");
-                return outcome.ExitCode == ExitCodes.Success ? ExitCodes.Transport : outcome.ExitCode;
+                var exit = await WithTargetsAsync(parse, globals, env, async (targets, timeout, _) =>
+                {
+                    var outcome = await TargetRunner.RunOneAsync(targets[0], timeout, (client, token) => client.CommandAsync("which", token), ct);
+                    if (outcome.Result is not { ValueKind: JsonValueKind.Array } list)
+                    {
+                        await env.Error.WriteLineAsync(outcome.ErrorLine ?? "'which' did not answer a list of command names");
+                        return outcome.ExitCode == ExitCodes.Success ? ExitCodes.Transport : outcome.ExitCode;
+                    }
+
+                    names = [.. list.EnumerateArray().Select(JsonText.Cell)];
+                    return ExitCodes.Success;
+                }, ct);
+                if (exit != ExitCodes.Success)
+                {
+                    return exit;
+                }
             }
 
-            var list = names.EnumerateArray().Select(JsonText.Cell).ToList();
-            await env.Out.WriteAsync(Completion.Script(parse.GetValue(shell)!, list));
+            await env.Out.WriteAsync(Completion.Script(parse.GetValue(shell)!, names));
             return ExitCodes.Success;
-        }, ct));
+        });
         return command;
     }
 
-    private static Command BuildEmulatorCommand(CliEnvironment env)
+    private static Command BuildEmulatorCommand(GlobalSymbols globals, CliEnvironment env)
     {
-        var udp = new Option<int?>("--udp") { Description = "UDP port for mi_datagram (0: any free port).", HelpName = "PORT" };
-        var http = new Option<int?>("--http") { Description = "TCP port for mi_http and mi_xmlrpc_ng (0: any free port).", HelpName = "PORT" };
+        var udp = Port(globals, new Option<int?>("--udp") { Description = "UDP port for mi_datagram (0: any free port).", HelpName = "PORT" });
+        var http = Port(globals, new Option<int?>("--http") { Description = "TCP port for mi_http and mi_xmlrpc_ng (0: any free port).", HelpName = "PORT" });
         var fifo = new Option<string>("--fifo") { Description = "Path of an mi_fifo FIFO to create.", HelpName = "PATH" };
         var unix = new Option<string>("--unix") { Description = "Path of an mi_datagram unix socket to bind.", HelpName = "PATH" };
         var command = new Command("emulator", "Run the OpenSips.Mi.Testing emulator on loopback until Ctrl+C, printing its endpoints (UDP and HTTP on free ports by default).")
@@ -66,14 +82,6 @@ internal static partial class Cli
         };
         command.SetAction(async (parse, ct) =>
         {
-            foreach (var port in new[] { parse.GetValue(udp), parse.GetValue(http) })
-            {
-                if (port is < 0 or > 65535)
-                {
-                    throw new UsageException($"port {port} is out of range 0-65535");
-                }
-            }
-
             var request = new EmulatorRequest(parse.GetValue(udp), parse.GetValue(http), parse.GetValue(fifo), parse.GetValue(unix));
             await using var server = await env.Emulator.StartAsync(request, ct);
             foreach (var note in server.Notes)
@@ -101,4 +109,7 @@ internal static partial class Cli
         });
         return command;
     }
+
+    private static Option<int?> Port(GlobalSymbols globals, Option<int?> option) =>
+        globals.Validation.Check(option, port => port is < 0 or > 65535 ? $"port {port} is out of range 0-65535" : null);
 }

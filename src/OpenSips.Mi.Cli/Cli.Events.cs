@@ -23,13 +23,17 @@ internal static partial class Cli
             Description = "Where to receive: udp://127.0.0.1:0 (event_datagram, default), tcp://127.0.0.1:0 (event_stream) or unix:///PATH. Port 0 picks a free port.",
             HelpName = "URI",
         };
-        var advertise = new Option<string>("--advertise")
-        {
-            Description = "The address OpenSIPS should send to when it differs from the bound one (NAT, containers, binding 0.0.0.0).",
-            HelpName = "HOST[:PORT]",
-        };
-        var expire = new Option<int?>("--expire") { Description = "Subscription lifetime in seconds (default 3600); refreshed before it lapses.", HelpName = "SECONDS" };
-        var count = new Option<int?>("--count", "-n") { Description = "Stop after N events (default: until Ctrl+C).", HelpName = "N" };
+        var advertise = globals.Validation.Check(
+            new Option<string>("--advertise")
+            {
+                Description = "The address OpenSIPS should send to when it differs from the bound one (NAT, containers, binding 0.0.0.0).",
+                HelpName = "HOST[:PORT]",
+            },
+            text => TryParseHostPort(text, out _, out var error) ? null : error);
+        var expire = globals.Validation.Check(
+            new Option<int?>("--expire") { Description = "Subscription lifetime in seconds (default 3600); refreshed before it lapses.", HelpName = "SECONDS" },
+            seconds => seconds is < 1 ? "--expire must be at least 1 second" : null);
+        var count = globals.Validation.AtLeastOne(new Option<int?>("--count", "-n") { Description = "Stop after N events (default: until Ctrl+C).", HelpName = "N" });
         var command = new Command("events", "Subscribe to events and print each as one JSON line {\"name\",\"params\",\"received_at\",\"source\"} until Ctrl+C (or --count N); unsubscribes on exit.\n" +
             "  opensips-mi -u udp://127.0.0.1:8809 events E_UL_CONTACT_INSERT E_UL_CONTACT_DELETE | jq .params")
         {
@@ -46,15 +50,10 @@ internal static partial class Cli
 
             if (parse.GetValue(expire) is { } seconds)
             {
-                options = options with { Expire = seconds >= 1 ? TimeSpan.FromSeconds(seconds) : throw new UsageException("--expire must be at least 1 second") };
+                options = options with { Expire = TimeSpan.FromSeconds(seconds) };
             }
 
             var limit = parse.GetValue(count);
-            if (limit is <= 0)
-            {
-                throw new UsageException("--count must be at least 1");
-            }
-
             options.Validate();
             var events = parse.GetValue(names) ?? [];
             return WithTargetsAsync(parse, globals, env, async (targets, settings, _) =>
@@ -146,8 +145,14 @@ internal static partial class Cli
     }
 
     /// <summary>Splits <c>HOST</c>, <c>HOST:PORT</c>, <c>[V6]</c> or <c>[V6]:PORT</c>.</summary>
-    internal static (string Host, int? Port) ParseHostPort(string text)
+    internal static (string Host, int? Port) ParseHostPort(string text) =>
+        TryParseHostPort(text, out var parsed, out var error) ? parsed : throw new UsageException(error!);
+
+    private static bool TryParseHostPort(string? text, out (string Host, int? Port) parsed, out string? error)
     {
+        parsed = default;
+        error = null;
+        text ??= string.Empty;
         string host;
         string? port = null;
         if (text.StartsWith('['))
@@ -155,7 +160,8 @@ internal static partial class Cli
             var close = text.IndexOf(']', StringComparison.Ordinal);
             if (close < 0 || (close + 1 < text.Length && text[close + 1] != ':'))
             {
-                throw new UsageException($"--advertise '{text}' is not HOST[:PORT]");
+                error = $"--advertise '{text}' is not HOST[:PORT]";
+                return false;
             }
 
             host = text[1..close];
@@ -173,16 +179,23 @@ internal static partial class Cli
 
         if (host.Length == 0)
         {
-            throw new UsageException($"--advertise '{text}' has no host");
+            error = $"--advertise '{text}' has no host";
+            return false;
         }
 
         if (port is null)
         {
-            return (host, null);
+            parsed = (host, null);
+            return true;
         }
 
-        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= 65535
-            ? (host, number)
-            : throw new UsageException($"--advertise '{text}': the port must be 1-65535");
+        if (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= 65535)
+        {
+            parsed = (host, number);
+            return true;
+        }
+
+        error = $"--advertise '{text}': the port must be 1-65535";
+        return false;
     }
 }

@@ -16,8 +16,8 @@ internal static partial class Cli
             Description = "Statistics to show: a group ending with ':' (dialog:, tm:, core:), a statistic name, or all (the default).",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var watch = new Option<double?>("--watch", "-w") { Description = "Refresh every SECONDS as a live table with per-second rates (q or Ctrl+C quits).", HelpName = "SECONDS" };
-        var count = new Option<int?>("--count", "-n") { Description = "With --watch: stop after N samples.", HelpName = "N" };
+        var watch = globals.Validation.Seconds(new Option<double?>("--watch", "-w") { Description = "Refresh every SECONDS as a live table with per-second rates (q or Ctrl+C quits).", HelpName = "SECONDS" });
+        var count = globals.Validation.AtLeastOne(new Option<int?>("--count", "-n") { Description = "With --watch: stop after N samples.", HelpName = "N" });
         var command = new Command("stats", "Show statistics (get_statistics) as a table; --watch for a live table with rates.") { names, watch, count };
         command.SetAction((parse, ct) => WithTargetsAsync(parse, globals, env, async (targets, timeout, format) =>
         {
@@ -54,13 +54,8 @@ internal static partial class Cli
                 return outcomes.Max(o => o.ExitCode);
             }
 
-            var interval = PositiveSeconds(seconds, "--watch");
+            var interval = TimeSpan.FromSeconds(seconds);
             var samples = parse.GetValue(count);
-            if (samples is <= 0)
-            {
-                throw new UsageException("--count must be at least 1");
-            }
-
             if (targets.Count > 1)
             {
                 throw new UsageException("stats --watch follows one server: give a single --url");
@@ -82,8 +77,8 @@ internal static partial class Cli
 
     private static Command BuildTopCommand(GlobalSymbols globals, CliEnvironment env)
     {
-        var interval = new Option<double>("--interval", "-i") { Description = "Seconds between refreshes.", DefaultValueFactory = _ => 1, HelpName = "SECONDS" };
-        var count = new Option<int?>("--count", "-n") { Description = "Stop after N refreshes (default: until q or Ctrl+C).", HelpName = "N" };
+        var interval = globals.Validation.Seconds(new Option<double>("--interval", "-i") { Description = "Seconds between refreshes.", DefaultValueFactory = _ => 1, HelpName = "SECONDS" });
+        var count = globals.Validation.AtLeastOne(new Option<int?>("--count", "-n") { Description = "Stop after N refreshes (default: until q or Ctrl+C).", HelpName = "N" });
         var command = new Command("top", "A live full-screen view of a server: uptime, processes, dialogs, transactions, contacts, memory, with rates and sparklines (q quits).")
         {
             interval, count,
@@ -95,14 +90,9 @@ internal static partial class Cli
                 throw new UsageException("top follows one server: give a single --url");
             }
 
-            if (parse.GetValue(count) is <= 0)
-            {
-                throw new UsageException("--count must be at least 1");
-            }
-
             var state = new TopState(targets[0]);
             var statistics = MiParams.Positional(MiValue.Array(MiValue.FromString("all")));
-            var exit = await LiveLoopAsync(env, format, targets[0], timeout, PositiveSeconds(parse.GetValue(interval), "--interval"), parse.GetValue(count), async (client, token) =>
+            var exit = await LiveLoopAsync(env, format, targets[0], timeout, TimeSpan.FromSeconds(parse.GetValue(interval)), parse.GetValue(count), async (client, token) =>
             {
                 try
                 {
@@ -133,11 +123,6 @@ internal static partial class Cli
         }, ct));
         return command;
     }
-
-    private static TimeSpan PositiveSeconds(double seconds, string option) =>
-        double.IsFinite(seconds) && seconds >= 0.05 && seconds <= 3600
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new UsageException($"{option} must be between 0.05 and 3600 seconds");
 
     /// <summary>
     /// Samples a server every <paramref name="interval"/> until <paramref name="count"/> samples, <c>q</c> or Ctrl+C. On a terminal the

@@ -52,11 +52,13 @@ internal static partial class Cli
     {
         var uri = new Argument<string>("URI") { Description = "The request URI, usually the phone's contact." };
         var account = new Argument<string>("ACCOUNT") { Description = "The voicemail account (Message-Account), e.g. sip:*97@pbx.example.com." };
-        var counts = new Argument<int[]>("NEW [OLD [URGENT_NEW [URGENT_OLD]]]")
-        {
-            Description = "Message counts: new (0 turns the lamp off), old, urgent new, urgent old.",
-            Arity = new ArgumentArity(1, 4),
-        };
+        var counts = globals.Validation.Check(
+            new Argument<int[]>("NEW [OLD [URGENT_NEW [URGENT_OLD]]]")
+            {
+                Description = "Message counts: new (0 turns the lamp off), old, urgent new, urgent old.",
+                Arity = new ArgumentArity(1, 4),
+            },
+            n => n?.Any(c => c < 0) == true ? "message counts must not be negative" : null);
         var headers = HeaderOption();
         var command = new Command("mwi", "Send a message-summary NOTIFY (voicemail lamp) through t_uac_dlg and print the phone's final reply" + SipNote + "\n" +
             "  opensips-mi mwi sip:alice@192.0.2.10:5060 sip:*97@pbx.example.com 2 5")
@@ -67,11 +69,6 @@ internal static partial class Cli
         {
             var n = parse.GetValue(counts) ?? [];
             int At(int i) => i < n.Length ? n[i] : 0;
-            if (n.Any(c => c < 0))
-            {
-                throw new UsageException("message counts must not be negative");
-            }
-
             var request = SipRequests.MwiUpdate(parse.GetValue(uri)!, parse.GetValue(account)!, At(0), At(1), At(2), At(3), ParseHeaders(parse.GetValue(headers)));
             return SendSipAsync(parse, globals, env, request, ct);
         });
@@ -131,11 +128,6 @@ internal static partial class Cli
         // Everything is checked before anything is sent, on every target.
         request.Validate();
         var seconds = globals.Read(parse).TimeoutSeconds;
-        if (seconds is { } s && (!double.IsFinite(s) || s <= 0))
-        {
-            throw new UsageException("--timeout must be a positive number of seconds");
-        }
-
         var wait = new UacDlgOptions { Timeout = seconds is { } t ? TimeSpan.FromSeconds(t) : UacDlgOptions.DefaultTimeout };
         return WithTargetsAsync(parse, globals, env, async (targets, settings, format) =>
         {

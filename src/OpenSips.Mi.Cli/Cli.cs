@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using OpenSips.Mi.Cli.Hosting;
@@ -25,16 +26,20 @@ internal static partial class Cli
         ArgumentNullException.ThrowIfNull(env);
         var globals = new GlobalSymbols();
         var root = BuildRoot(globals, env);
-        var subcommands = root.Subcommands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var parse = root.Parse(ArgsNormalizer.Normalize(args, subcommands), new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parse.Errors.Count > 0 && parse.Action is not HelpAction and not ExitCodesHelpAction)
+        var parse = root.Parse(new ArgsNormalizer(root).Normalize(Completion.AsTypedBy(args, root.Name)), new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var completing = root.Directives.OfType<SuggestDirective>().Any(d => parse.GetResult(d) is not null);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction and not ExitCodesHelpAction && !completing)
         {
             foreach (var error in parse.Errors)
             {
                 await env.Error.WriteLineAsync($"opensips-mi: {error.Message}");
             }
 
-            await env.Error.WriteLineAsync("Run 'opensips-mi --help' for usage.");
+            if (!globals.Validation.AreOurs(parse.Errors))
+            {
+                await env.Error.WriteLineAsync("Run 'opensips-mi --help' for usage.");
+            }
+
             return ExitCodes.Usage;
         }
 
@@ -63,6 +68,9 @@ internal static partial class Cli
     /// <summary>The options every command shares (recursive, so they may come before or after the subcommand).</summary>
     internal sealed class GlobalSymbols
     {
+        /// <summary>The validators of this run (their messages print like a usage error).</summary>
+        public Validation Validation { get; } = new();
+
         public Option<string[]> Url { get; } = new("--url", "-u")
         {
             Description = "MI endpoint: udp://HOST:PORT, unix:///PATH, http(s)://HOST:PORT/mi, xmlrpc+http(s)://HOST:PORT/RPC2 or fifo:///PATH. Repeat for several servers.",
@@ -121,6 +129,11 @@ internal static partial class Cli
         {
             Output.AcceptOnlyFromAmong("json", "pretty", "table");
             Transport.AcceptOnlyFromAmong("udp", "unix", "http", "xmlrpc", "fifo");
+            Validation.Check(Timeout, seconds => seconds is { } s && !(double.IsFinite(s) && s > 0 && s <= 86400)
+                ? Settings.TimeoutError("--timeout", s)
+                : null);
+            Targets.CompletionSources.Add(FileCompletions);
+            Config.CompletionSources.Add(FileCompletions);
         }
 
         public IEnumerable<Option> All => [Url, Targets, Timeout, Output, Json, Config, Emulated, Transport];
@@ -142,16 +155,38 @@ internal static partial class Cli
             parse.GetValue(Transport));
     }
 
-    private static RootCommand BuildRoot(GlobalSymbols globals, CliEnvironment env)
+    /// <summary>
+    /// The subcommands, one line each: a new subcommand is a <c>Build…Command(globals, env)</c> method in its own file and
+    /// one line here; help, completion and the argument normalizer read the tree, so they need no edit.
+    /// </summary>
+    private static readonly Func<GlobalSymbols, CliEnvironment, Command>[] SubcommandBuilders =
+    [
+        BuildCommandsCommand,
+        BuildCompletionCommand,
+        BuildStatsCommand,
+        BuildTopCommand,
+        BuildEmulatorCommand,
+        BuildBenchCommand,
+        BuildNotifyCommand,
+        BuildMwiCommand,
+        BuildUacCommand,
+        BuildEventsCommand,
+    ];
+
+    /// <summary>Builds the whole command tree (also used by the tests that walk it).</summary>
+    internal static RootCommand BuildRoot(GlobalSymbols globals, CliEnvironment env)
     {
+        // Hidden, so it does not appear in every subcommand's usage line; the root's help describes it (RootHelp).
         var command = new Argument<string[]>("COMMAND")
         {
-            Description = "The MI command (e.g. uptime, ps, get_statistics, ul_show_contact) and its ARGs: name=value is named, a bare ARG positional.",
+            Description = CommandDescription,
             Arity = ArgumentArity.ZeroOrMore,
             HelpName = "COMMAND [ARG...]",
+            Hidden = true,
         };
+        command.CompletionSources.Add(context => CompleteMiCommandName(context, command, env));
         var root = new RootCommand(
-            "Run OpenSIPS 3.x Management Interface commands on one server or many.\n" +
+            "Run OpenSIPS Management Interface commands on one server or many.\n" +
             "Examples:\n" +
             "  opensips-mi uptime\n" +
             "  opensips-mi -u udp://127.0.0.1:8809 get_statistics dialog: tm:\n" +
@@ -165,21 +200,48 @@ internal static partial class Cli
 
         root.Arguments.Add(command);
         root.SetAction((parse, ct) => RunMiCommandAsync(parse, globals, command, env, ct));
-
-        root.Subcommands.Add(BuildCommandsCommand(globals, env));
-        root.Subcommands.Add(BuildCompletionCommand(globals, env));
-        root.Subcommands.Add(BuildStatsCommand(globals, env));
-        root.Subcommands.Add(BuildTopCommand(globals, env));
-        root.Subcommands.Add(BuildEmulatorCommand(env));
-        root.Subcommands.Add(BuildBenchCommand(globals, env));
-        root.Subcommands.Add(BuildNotifyCommand(globals, env));
-        root.Subcommands.Add(BuildMwiCommand(globals, env));
-        root.Subcommands.Add(BuildUacCommand(globals, env));
-        root.Subcommands.Add(BuildEventsCommand(globals, env));
+        foreach (var build in SubcommandBuilders)
+        {
+            root.Subcommands.Add(build(globals, env));
+        }
 
         var help = root.Options.OfType<HelpOption>().Single();
+        help.Aliases.Remove("/?");
+        help.Aliases.Remove("/h");
         help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);
         return root;
+    }
+
+    private const string CommandDescription =
+        "The MI command (e.g. uptime, ps, get_statistics, ul_show_contact) and its ARGs: name=value is named, a bare ARG positional.";
+
+    /// <summary>
+    /// The MI command names offered at the COMMAND position: those the completion script was generated with (the server's
+    /// <c>which</c>, passed back in <see cref="Completion.CommandsVariable"/>), else the commands OpenSIPS 3.6.8 lists.
+    /// </summary>
+    private static IEnumerable<string> CompleteMiCommandName(CompletionContext context, Argument<string[]> command, CliEnvironment env)
+    {
+        var given = context.ParseResult.GetResult(command)?.Tokens.Count(t => t.Value != context.WordToComplete) ?? 0;
+        return given > 0 ? [] : Completion.MiCommandNames(env);
+    }
+
+    private static List<string> FileCompletions(CompletionContext context)
+    {
+        var word = context.WordToComplete;
+        var directory = Path.GetDirectoryName(word);
+        var lookIn = string.IsNullOrEmpty(directory) ? "." : directory;
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(lookIn, Path.GetFileName(word) + "*")
+                .Select(path => string.IsNullOrEmpty(directory) ? Path.GetFileName(path) : path)
+                .Order(StringComparer.Ordinal)
+                .Take(200)
+                .ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return [];
+        }
     }
 
     private static async Task<int> RunMiCommandAsync(ParseResult parse, GlobalSymbols globals, Argument<string[]> command, CliEnvironment env, CancellationToken ct)
@@ -277,18 +339,49 @@ internal static partial class Cli
         public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
 
-    /// <summary>The default help followed by the exit codes and the target precedence.</summary>
+    /// <summary>
+    /// The default help; for the root, its usage names the MI command (the COMMAND argument is hidden so that it stays out
+    /// of the subcommands' usage lines), followed by the exit codes and the target precedence.
+    /// </summary>
     private sealed class ExitCodesHelpAction(HelpAction inner) : SynchronousCommandLineAction
     {
         public override int Invoke(ParseResult parseResult)
         {
-            inner.Invoke(parseResult);
-            if (parseResult.CommandResult.Command is RootCommand)
+            var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.CommandResult.Command is not RootCommand)
             {
-                parseResult.InvocationConfiguration.Output.WriteLine(ExitCodes.HelpText);
+                return inner.Invoke(parseResult);
             }
 
+            using var captured = new StringWriter();
+            parseResult.InvocationConfiguration.Output = captured;
+            try
+            {
+                inner.Invoke(parseResult);
+            }
+            finally
+            {
+                parseResult.InvocationConfiguration.Output = output;
+            }
+
+            output.Write(RootHelp(parseResult, captured.ToString()));
+            output.WriteLine(ExitCodes.HelpText);
             return ExitCodes.Success;
+        }
+
+        /// <summary>Puts <c>COMMAND [ARG...]</c> into the root's usage and describes it above the options.</summary>
+        private static string RootHelp(ParseResult parseResult, string help)
+        {
+            var name = parseResult.RootCommandResult.Command.Name;
+            help = help.Replace(
+                $"  {name} [command] [options]",
+                $"  {name} [options] COMMAND [ARG...]     run an MI command\n" +
+                $"  {name} [options] SUBCOMMAND ...       see Commands",
+                StringComparison.Ordinal);
+            return help.Replace(
+                "Options:",
+                "Arguments:\n  COMMAND [ARG...]  " + CommandDescription + "\n\nOptions:",
+                StringComparison.Ordinal);
         }
     }
 }

@@ -143,7 +143,11 @@ internal static class Settings
     private static TimeSpan ToTimeout(double seconds, string source) =>
         double.IsFinite(seconds) && seconds > 0 && seconds <= 86400
             ? TimeSpan.FromSeconds(seconds)
-            : throw new UsageException($"{source} must be a number of seconds above 0 (and at most 86400), not {seconds.ToString(CultureInfo.InvariantCulture)}");
+            : throw new UsageException(TimeoutError(source, seconds));
+
+    /// <summary>The message for a timeout outside (0, 86400] seconds, wherever it came from.</summary>
+    public static string TimeoutError(string source, double seconds) =>
+        $"{source} must be a number of seconds above 0 (and at most 86400), not {seconds.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The config file's path: <c>--config</c>, <c>OPENSIPS_MI_CONFIG</c>, then the per-user default.</summary>
     public static (string? Path, bool Explicit) ConfigPath(string? flag, CliEnvironment env)

@@ -108,7 +108,7 @@ public sealed class MiEmulator : IAsyncDisposable
     /// <summary>Answers valid t_uac_dlg requests; null (default) answers <c>408 Request Timeout</c> after <see cref="MiEmulatorOptions.UacTimeout"/>.</summary>
     public MiUacResponder? UacResponder { get; set; }
 
-    /// <summary>Whether a request made the emulated mi_fifo crash (OpenSIPS 3.6.8 segfaults on it, fact 37); the FIFO is then no longer served.</summary>
+    /// <summary>Whether a request made the emulated mi_fifo crash (OpenSIPS 3.6.8 segfaults on it, docs/wire-facts.md#fifo-crash); the FIFO is then no longer served.</summary>
     public bool FifoCrashed => FifoCrashCount > 0;
 
     /// <summary>How many requests would have crashed OpenSIPS over mi_fifo.</summary>
@@ -159,7 +159,7 @@ public sealed class MiEmulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Raises an event to its live subscribers as OpenSIPS would (UDP datagram, TCP stream or unix datagram; facts 39–40),
+    /// Raises an event to its live subscribers as OpenSIPS would (UDP datagram, TCP stream or unix datagram; docs/wire-facts.md#events),
     /// for example <c>RaiseEventAsync("E_UL_CONTACT_INSERT", new JsonObject { ["aor"] = "carol" })</c>. Any name works,
     /// listed in <see cref="MiEmulatorState.Events"/> or not. Completes when it was sent.
     /// </summary>
@@ -257,7 +257,7 @@ public sealed class MiEmulator : IAsyncDisposable
             var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             BindOrExplain(socket, new UnixDomainSocketEndPoint(path), $"mi_datagram to unix://{path}");
             _unixPath = path;
-            // OpenSIPS answers from an unbound socket (fact 20).
+            // OpenSIPS answers from an unbound socket (docs/wire-facts.md#dg-unix).
             var reply = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             _unix = new DatagramServer(socket, reply, MiTransport.Unix, new UnixDomainSocketEndPoint(_unixPath), _host);
             _unix.Start();

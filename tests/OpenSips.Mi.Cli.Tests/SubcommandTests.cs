@@ -22,17 +22,17 @@ public sealed class SubcommandTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("bash", "complete -F _opensips_mi opensips-mi")]
+    [InlineData("bash", "complete -o default -F _opensips_mi opensips-mi")]
     [InlineData("zsh", "#compdef opensips-mi")]
-    [InlineData("fish", "complete -c opensips-mi -n __fish_use_subcommand -a 'get_statistics uptime ps which ul_show_contact'")]
+    [InlineData("fish", "complete -c opensips-mi -f -a '(__opensips_mi_complete)'")]
     public async Task Completion_scripts_carry_the_server_command_names(string shell, string expected)
     {
         var run = await CliRun.RunAsync("-u", _server.Url, "completion", shell);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains(expected, run.Out, StringComparison.Ordinal);
-        Assert.Contains("ul_show_contact", run.Out, StringComparison.Ordinal);
-        Assert.Contains("stats", run.Out, StringComparison.Ordinal);
+        Assert.Contains("OPENSIPS_MI_COMPLETE_COMMANDS='get_statistics uptime ps which ul_show_contact'", run.Out, StringComparison.Ordinal);
+        Assert.Contains("[suggest:", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace OpenSips.Mi.Testing;
 
-/// <summary>The Event Interface commands: events_list, event_subscribe, subscribers_list, raise_event (facts 38–41).</summary>
+/// <summary>The Event Interface commands: events_list, event_subscribe, subscribers_list, raise_event (docs/wire-facts.md#events).</summary>
 internal static class EventCommands
 {
     public static void Register(BuiltinContext ctx, EventDispatcher events)
@@ -15,7 +15,7 @@ internal static class EventCommands
         }));
         ctx.Sync("event_subscribe", r =>
         {
-            // Unknown event, a socket without port, an unknown proto: all 400 "Bad parameter value" (fact 38).
+            // Unknown event, a socket without port, an unknown proto: all 400 "Bad parameter value" (docs/wire-facts.md#ev-subscribe).
             var name = r.GetString("event", 0) ?? string.Empty;
             var socket = r.GetString("socket", 1) ?? string.Empty;
             if (!state.Events.Contains(name) || EventSubscriberSocket.Parse(socket) is null)
@@ -23,7 +23,7 @@ internal static class EventCommands
                 return MiEmulatorReply.Error(400, "Bad parameter value");
             }
 
-            // Re-subscribing the same socket refreshes it; expire 0 leaves it listed as expired (fact 38).
+            // Re-subscribing the same socket refreshes it; expire 0 leaves it listed as expired (docs/wire-facts.md#ev-subscribe).
             state.Subscribe(new MiSubscriber(name, socket, Math.Max(0, r.GetInt("expire", 2) ?? 3600), ctx.Time.GetUtcNow()));
             return MiEmulatorReply.Ok;
         });

@@ -20,7 +20,7 @@ internal static class StatisticsCommands
                 }
             }
 
-            // Unknown names give {} rather than 404 in 3.6.8 (fact 9).
+            // Unknown names give {} rather than 404 in 3.6.8 (docs/wire-facts.md#get-statistics).
             return MiEmulatorReply.Result(result);
         });
         ctx.Sync("list_statistics", r =>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace OpenSips.Mi.Testing;
 
 /// <summary>
-/// mi_datagram: one JSON-RPC request per datagram, the reply sent to the sender (facts 17-20). Each datagram is handled
+/// mi_datagram: one JSON-RPC request per datagram, the reply sent to the sender (docs/wire-facts.md#datagram). Each datagram is handled
 /// on its own task so async commands answer out of order like OpenSIPS.
 /// </summary>
 internal sealed class DatagramServer : IAsyncDisposable
@@ -114,7 +114,7 @@ internal sealed class DatagramServer : IAsyncDisposable
         }
         catch (SocketException ex)
         {
-            // An unbound UNIX client: OpenSIPS logs "failed to send the response" and moves on (fact 20).
+            // An unbound UNIX client: OpenSIPS logs "failed to send the response" and moves on (docs/wire-facts.md#dg-unix).
             Log.SendFailed(_logger, _transport, ex);
         }
     }

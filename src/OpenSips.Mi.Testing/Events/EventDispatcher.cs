@@ -7,8 +7,8 @@ namespace OpenSips.Mi.Testing;
 
 /// <summary>
 /// Delivers raised events to the live subscribers, in raise order, like OpenSIPS's event_datagram and event_stream:
-/// UDP from one ephemeral socket on 127.0.0.1 (fact 39), unix datagrams from an unbound socket, and TCP on one
-/// persistent connection per subscriber host:port that the emulator opens, notifications back-to-back (fact 40).
+/// UDP from one ephemeral socket on 127.0.0.1 (docs/wire-facts.md#ev-datagram), unix datagrams from an unbound socket, and TCP on one
+/// persistent connection per subscriber host:port that the emulator opens, notifications back-to-back (docs/wire-facts.md#ev-stream).
 /// A subscriber that cannot be reached is skipped (OpenSIPS logs and moves on).
 /// </summary>
 internal sealed class EventDispatcher : IAsyncDisposable

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace OpenSips.Mi.Testing;
 
-/// <summary>Builds event notifications byte for byte as OpenSIPS's event_datagram / event_stream print them (facts 39–41).</summary>
+/// <summary>Builds event notifications byte for byte as OpenSIPS's event_datagram / event_stream print them (docs/wire-facts.md#events).</summary>
 internal static class EventPayload
 {
     /// <summary>Named params: the object as cJSON prints it.</summary>
@@ -11,7 +11,7 @@ internal static class EventPayload
 
     /// <summary>
     /// raise_event with an array: OpenSIPS makes one parameter per value with an EMPTY name and the value as a string,
-    /// so the object has duplicate empty keys: <c>{"":"1","":"two","":"3"}</c> (fact 41). JsonObject cannot hold that.
+    /// so the object has duplicate empty keys: <c>{"":"1","":"two","":"3"}</c> (docs/wire-facts.md#ev-payloads). JsonObject cannot hold that.
     /// </summary>
     public static byte[] Unnamed(JsonArray values)
     {

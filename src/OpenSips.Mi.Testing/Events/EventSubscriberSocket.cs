@@ -6,7 +6,7 @@ namespace OpenSips.Mi.Testing;
 /// <summary>A subscriber socket as <c>event_subscribe</c> takes it: <c>udp:host:port</c>, <c>tcp:host:port[/method]</c>, <c>unix:/path</c>.</summary>
 internal sealed record EventSubscriberSocket(string Proto, string Host, int Port, string? Method, string? Path)
 {
-    /// <summary>Where the TCP connection goes (the /method suffix does not make another connection, fact 40).</summary>
+    /// <summary>Where the TCP connection goes (the /method suffix does not make another connection, docs/wire-facts.md#ev-stream).</summary>
     public string ConnectionKey => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 
     public static EventSubscriberSocket? Parse(string socket)

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace OpenSips.Mi.Testing;
 
-/// <summary>The usrloc events OpenSIPS raises when contacts come and go, with the captured shapes (fact 41).</summary>
+/// <summary>The usrloc events OpenSIPS raises when contacts come and go, with the captured shapes (docs/wire-facts.md#ev-payloads).</summary>
 internal static class UsrlocEvents
 {
     public static JsonObject Aor(string domain, string aor) => new() { ["domain"] = domain, ["aor"] = aor };

@@ -7,7 +7,7 @@ namespace OpenSips.Mi.Testing;
 internal sealed record FifoCommand(string ReplyName, byte[]? Json, byte[] Raw);
 
 /// <summary>
-/// Cuts the mi_fifo byte stream into commands (fact 34-35): <c>:name:</c>, then one JSON value (possibly multi-line),
+/// Cuts the mi_fifo byte stream into commands (docs/wire-facts.md#fifo): <c>:name:</c>, then one JSON value (possibly multi-line),
 /// then an optional CRLF/LF; a command over 4096 bytes is dropped up to the next newline.
 /// </summary>
 internal sealed class FifoCommandSplitter

@@ -5,7 +5,7 @@ namespace OpenSips.Mi.Testing;
 
 /// <summary>
 /// libc calls for FIFOs: .NET can neither create a FIFO nor open one non-blocking, and a blocking open would hang until
-/// the other side opens (OpenSIPS opens reply FIFOs with O_NONBLOCK and retries, fact 34).
+/// the other side opens (OpenSIPS opens reply FIFOs with O_NONBLOCK and retries, docs/wire-facts.md#fifo-framing).
 /// </summary>
 internal static partial class FifoNative
 {

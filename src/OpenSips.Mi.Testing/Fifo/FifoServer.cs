@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace OpenSips.Mi.Testing;
 
 /// <summary>
-/// mi_fifo: reads commands from the server FIFO and writes each reply to <c>reply_dir/reply_name</c> (facts 34-37).
+/// mi_fifo: reads commands from the server FIFO and writes each reply to <c>reply_dir/reply_name</c> (docs/wire-facts.md#fifo).
 /// A blocking reader thread feeds an async processor that runs commands one at a time, in order, like the MI FIFO process.
 /// </summary>
 internal sealed class FifoServer : IAsyncDisposable
@@ -105,7 +105,7 @@ internal sealed class FifoServer : IAsyncDisposable
         request.FifoReplyName = command.ReplyName;
         if (command.Json is null)
         {
-            // Unparsable JSON: no reply at all (fact 36).
+            // Unparsable JSON: no reply at all (docs/wire-facts.md#fifo-no-reply).
             return true;
         }
 
@@ -196,7 +196,7 @@ internal sealed class FifoServer : IAsyncDisposable
         await stream.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>mi_fifo refuses reply names with '.', '/' or '\' (fact 35); an empty name means "no reply wanted".</summary>
+    /// <summary>mi_fifo refuses reply names with '.', '/' or '\' (docs/wire-facts.md#fifo-names-and-limit); an empty name means "no reply wanted".</summary>
     private static bool IsAllowedName(string name) =>
         name.Length > 0 && name.IndexOfAny(['.', '/', '\\']) < 0;
 

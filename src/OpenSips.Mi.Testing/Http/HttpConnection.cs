@@ -3,7 +3,7 @@ using System.Text;
 
 namespace OpenSips.Mi.Testing;
 
-/// <summary>One TCP connection to the emulated httpd, with libmicrohttpd's and mi_http's quirks (facts 21-28).</summary>
+/// <summary>One TCP connection to the emulated httpd, with libmicrohttpd's and mi_http's quirks (docs/wire-facts.md#http).</summary>
 internal sealed class HttpConnection
 {
     private const int MaxHeadBytes = 16 * 1024;
@@ -39,7 +39,7 @@ internal sealed class HttpConnection
                 return;
             }
 
-            // An idle keep-alive connection past conn_timeout is closed and the request not executed (fact 27).
+            // An idle keep-alive connection past conn_timeout is closed and the request not executed (docs/wire-facts.md#http-idle-close).
             if (served > 0 && _host.Time.GetUtcNow() - lastResponse > _host.Options.HttpConnectionTimeout)
             {
                 return;
@@ -64,7 +64,7 @@ internal sealed class HttpConnection
                     return;
             }
 
-            // Pipelined bytes are never answered by OpenSIPS's httpd (fact 25).
+            // Pipelined bytes are never answered by OpenSIPS's httpd (docs/wire-facts.md#http-keepalive).
             if (_reader.Buffered > 0)
             {
                 await HoldAsync(ct).ConfigureAwait(false);
@@ -118,7 +118,7 @@ internal sealed class HttpConnection
                 await WriteAsync(HttpResponses.NeverEnding("400 Bad Request", now, close, replyType), ct).ConfigureAwait(false);
                 return Next.Hold;
             default:
-                // No or another Content-Type: libmicrohttpd drops the connection without a response (facts 21, 29).
+                // No or another Content-Type: libmicrohttpd drops the connection without a response (docs/wire-facts.md#http-content-type, docs/wire-facts.md#xmlrpc-content-type).
                 return Next.Close;
         }
 

@@ -18,7 +18,7 @@ internal sealed class HttpRequestHead
     public string? Header(string name) =>
         _headers.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    /// <summary>HTTP/1.0 or <c>Connection: close</c> make libmicrohttpd close after the response (fact 25).</summary>
+    /// <summary>HTTP/1.0 or <c>Connection: close</c> make libmicrohttpd close after the response (docs/wire-facts.md#http-keepalive).</summary>
     public bool WantsClose =>
         Version != "HTTP/1.1" || Header("Connection")?.Contains("close", StringComparison.OrdinalIgnoreCase) == true;
 

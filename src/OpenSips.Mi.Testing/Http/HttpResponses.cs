@@ -27,7 +27,7 @@ internal static class HttpResponses
         return omitBody ? headBytes : [.. headBytes, .. body];
     }
 
-    /// <summary>Status line and chunked headers, and no chunk ever: how mi_http sends every non-200 status (fact 23).</summary>
+    /// <summary>Status line and chunked headers, and no chunk ever: how mi_http sends every non-200 status (docs/wire-facts.md#http-non-200).</summary>
     public static byte[] NeverEnding(string status, DateTimeOffset now, bool close, string contentType)
     {
         var head = new StringBuilder();

@@ -93,7 +93,7 @@ internal sealed class HttpServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one MI request; with one httpd process every request waits for the one before (fact 28).</summary>
+    /// <summary>Runs one MI request; with one httpd process every request waits for the one before (docs/wire-facts.md#http-single-process).</summary>
     public async Task<HttpOutcome> ProcessAsync(MiEmulatorRequest request, bool isXml, CancellationToken ct)
     {
         var serialize = _host.Options.HttpSerializesAsyncCommands;

@@ -12,7 +12,7 @@ internal static class JsonRpcParser
     public static JsonNode? ParseFirstValue(ReadOnlySpan<byte> bytes, out bool ok)
     {
         ok = false;
-        // cJSON does not skip a BOM: OpenSIPS answers 400 Parse_error (fact 19), System.Text.Json would accept it.
+        // cJSON does not skip a BOM: OpenSIPS answers 400 Parse_error (docs/wire-facts.md#dg-plain-text), System.Text.Json would accept it.
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
         {
             return null;

@@ -52,7 +52,7 @@ internal sealed class MiCore
     {
         if (tree is not JsonObject obj)
         {
-            // Batches and scalars: -32600 with id null (fact 2).
+            // Batches and scalars: -32600 with id null (docs/wire-facts.md#jsonrpc-invalid).
             return Reply(InvalidRequest(), null, notification: false);
         }
 
@@ -71,7 +71,7 @@ internal sealed class MiCore
             || request.Method.Length == 0 && !(obj["method"] is JsonValue mv && mv.GetValueKind() == JsonValueKind.String)
             || obj.TryGetPropertyValue("params", out var p) && p is not (JsonArray or JsonObject))
         {
-            // An invalid request is answered even without an id (fact 7).
+            // An invalid request is answered even without an id (docs/wire-facts.md#jsonrpc-notification).
             return Reply(InvalidRequest(), id, notification: false);
         }
 
@@ -124,7 +124,7 @@ internal sealed class MiCore
 
     private static MiEmulatorReply InvalidRequest() => MiEmulatorReply.Error(JsonRpcCodes.InvalidRequest, "Invalid Request");
 
-    /// <summary>OpenSIPS keeps string and null ids and passes numbers through a C int (fact 6); other types cannot be printed.</summary>
+    /// <summary>OpenSIPS keeps string and null ids and passes numbers through a C int (docs/wire-facts.md#jsonrpc-id); other types cannot be printed.</summary>
     private static bool TryNormalizeId(JsonNode? raw, out JsonNode? id)
     {
         id = null;

@@ -8,7 +8,7 @@ internal static class SipHeaders
         ["f"] = "From", ["t"] = "To", ["i"] = "Call-ID", ["l"] = "Content-Length", ["c"] = "Content-Type", ["m"] = "Contact",
     };
 
-    /// <summary>OpenSIPS unescapes the two-character sequences <c>\r</c> and <c>\n</c> in <c>headers</c> only (fact 11).</summary>
+    /// <summary>OpenSIPS unescapes the two-character sequences <c>\r</c> and <c>\n</c> in <c>headers</c> only (docs/wire-facts.md#uac-headers).</summary>
     public static string Unescape(string headers) =>
         headers.Replace("\\r", "\r", StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
 

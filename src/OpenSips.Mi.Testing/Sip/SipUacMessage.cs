@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 
 namespace OpenSips.Mi.Testing;
 
-/// <summary>Builds tm's UAC request bytes and reads SIP replies, as observed on OpenSIPS 3.6.8 (facts 12-16).</summary>
+/// <summary>Builds tm's UAC request bytes and reads SIP replies, as observed on OpenSIPS 3.6.8 (docs/wire-facts.md#uac).</summary>
 internal static partial class SipUacMessage
 {
     private static readonly Dictionary<string, string> Compact = new(StringComparer.OrdinalIgnoreCase)

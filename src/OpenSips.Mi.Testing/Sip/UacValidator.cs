@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace OpenSips.Mi.Testing;
 
-/// <summary>The checks tm's t_uac_dlg makes before sending anything, with its exact error replies (facts 10-14).</summary>
+/// <summary>The checks tm's t_uac_dlg makes before sending anything, with its exact error replies (docs/wire-facts.md#uac).</summary>
 internal static partial class UacValidator
 {
     public static MiEmulatorReply? Validate(MiEmulatorRequest r, IList<string> sipSockets, out MiUacRequest? uac)

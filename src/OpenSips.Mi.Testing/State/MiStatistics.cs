@@ -100,7 +100,7 @@ public sealed class MiStatistics
             }
             else
             {
-                // Bare names only: "tm:UAC_transactions" is not found by OpenSIPS (fact 9).
+                // Bare names only: "tm:UAC_transactions" is not found by OpenSIPS (docs/wire-facts.md#get-statistics).
                 hits = _order.Where(k => k.Name == selector).Take(1);
             }
 

@@ -6,8 +6,8 @@ using System.Xml.Linq;
 namespace OpenSips.Mi.Testing;
 
 /// <summary>
-/// mi_xmlrpc_ng's request parsing (fact 30): the first param a struct = named params, else positional; only non-empty
-/// strings, ints and arrays of those. XML newline normalisation turns raw CRLF into LF, <c>&amp;#13;</c> stays CR (fact 33).
+/// mi_xmlrpc_ng's request parsing (docs/wire-facts.md#xmlrpc-request): the first param a struct = named params, else positional; only non-empty
+/// strings, ints and arrays of those. XML newline normalisation turns raw CRLF into LF, <c>&amp;#13;</c> stays CR (docs/wire-facts.md#xmlrpc-crlf).
 /// </summary>
 internal static class XmlRpcRequestReader
 {

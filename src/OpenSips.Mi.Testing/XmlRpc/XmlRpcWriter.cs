@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace OpenSips.Mi.Testing;
 
-/// <summary>mi_xmlrpc_ng's response printing, byte for byte (facts 31-32).</summary>
+/// <summary>mi_xmlrpc_ng's response printing, byte for byte (docs/wire-facts.md#xmlrpc).</summary>
 internal static class XmlRpcWriter
 {
     private const string Declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodResponse>\r\n";

@@ -248,7 +248,7 @@ public sealed class MiClient : IAsyncDisposable
 
     private int NextId()
     {
-        // Ids stay within 1..int.MaxValue: OpenSIPS reads ids through a C int (fact 6).
+        // Ids stay within 1..int.MaxValue: OpenSIPS reads ids through a C int (docs/wire-facts.md#jsonrpc-id).
         var id = Interlocked.Increment(ref _nextId) & int.MaxValue;
         return id == 0 ? NextId() : id;
     }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace OpenSips.Mi;
 
-/// <summary>JSON-RPC 2.0 as OpenSIPS speaks it (facts 1-7): compact requests, integer ids, no batches.</summary>
+/// <summary>JSON-RPC 2.0 as OpenSIPS speaks it (docs/wire-facts.md#jsonrpc): compact requests, integer ids, no batches.</summary>
 internal sealed class JsonRpcCodec : IMiCodec
 {
     public static readonly JsonRpcCodec Instance = new();

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace OpenSips.Mi;
 
-/// <summary>OpenSIPS's non-JSON answers (fact 19, 36) and what they mean to a user.</summary>
+/// <summary>OpenSIPS's non-JSON answers (docs/wire-facts.md#dg-plain-text, docs/wire-facts.md#fifo-no-reply) and what they mean to a user.</summary>
 internal static class PlainTextReplies
 {
     public static bool LooksPlainText(ReadOnlySpan<byte> reply)

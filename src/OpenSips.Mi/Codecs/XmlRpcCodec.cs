@@ -3,7 +3,7 @@ using System.Buffers;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// XML-RPC as mi_xmlrpc_ng speaks it (facts 29-33). Requests carry only what OpenSIPS reads (non-empty strings, 32-bit
+/// XML-RPC as mi_xmlrpc_ng speaks it (docs/wire-facts.md#xmlrpc). Requests carry only what OpenSIPS reads (non-empty strings, 32-bit
 /// integers, arrays of those; named parameters as one struct) and anything else is refused before sending; replies decode
 /// into the same <see cref="MiResponse"/> as JSON-RPC, faults into <see cref="MiError"/> with the code as sent
 /// (note: a parse error is faultCode <c>32700</c>, positive, and -32602 comes without the JSON-RPC <c>data</c> detail).

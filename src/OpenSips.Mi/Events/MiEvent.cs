@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// One event OpenSIPS raised, as received: <c>{"jsonrpc":"2.0","method":"E_…","params":{…}}</c> (facts 39–41).
+/// One event OpenSIPS raised, as received: <c>{"jsonrpc":"2.0","method":"E_…","params":{…}}</c> (docs/wire-facts.md#events).
 /// The typed views (<see cref="AsUsrlocContact"/>, …) read <see cref="Params"/> tolerantly: a missing or oddly typed
 /// member is null, never an exception.
 /// </summary>

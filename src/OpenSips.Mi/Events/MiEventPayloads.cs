@@ -1,12 +1,12 @@
 namespace OpenSips.Mi;
 
-/// <summary><c>E_UL_AOR_INSERT</c> / <c>E_UL_AOR_DELETE</c>: <c>{"domain":"location","aor":"carol"}</c> (fact 41).</summary>
+/// <summary><c>E_UL_AOR_INSERT</c> / <c>E_UL_AOR_DELETE</c>: <c>{"domain":"location","aor":"carol"}</c> (docs/wire-facts.md#ev-payloads).</summary>
 /// <param name="Domain">The usrloc table (domain), e.g. <c>location</c>.</param>
 /// <param name="Aor">The address of record (the user part when use_domain is off).</param>
 public sealed record MiUsrlocAorEvent(string? Domain, string? Aor);
 
 /// <summary>
-/// <c>E_UL_CONTACT_INSERT</c> / <c>_UPDATE</c> / <c>_DELETE</c> / <c>_REFRESH</c>, as OpenSIPS 3.6.8 sends them (fact 41).
+/// <c>E_UL_CONTACT_INSERT</c> / <c>_UPDATE</c> / <c>_DELETE</c> / <c>_REFRESH</c>, as OpenSIPS 3.6.8 sends them (docs/wire-facts.md#ev-payloads).
 /// </summary>
 /// <param name="Domain">The usrloc table, e.g. <c>location</c>.</param>
 /// <param name="Aor">The address of record.</param>
@@ -64,7 +64,7 @@ public sealed record MiDialogStateChangedEvent(
     long? HashEntry,
     long? HashId);
 
-/// <summary>The core's <c>E_CORE_THRESHOLD</c>: an operation took longer than its threshold (shape as captured, fact 41).</summary>
+/// <summary>The core's <c>E_CORE_THRESHOLD</c>: an operation took longer than its threshold (shape as captured, docs/wire-facts.md#ev-payloads).</summary>
 /// <param name="Source">What was slow (e.g. <c>mysql</c>, <c>dns</c>, <c>msg processing</c>).</param>
 /// <param name="Time">How long it took, in microseconds.</param>
 /// <param name="Extra">Details (the query, the host name, …).</param>

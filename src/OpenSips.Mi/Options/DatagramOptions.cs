@@ -12,7 +12,7 @@ public sealed record DatagramOptions : MiConnectionOptions
         Port = port;
     }
 
-    /// <summary>mi_datagram's largest request: 65457 bytes (fact 18); larger requests are refused before sending.</summary>
+    /// <summary>mi_datagram's largest request: 65457 bytes (docs/wire-facts.md#dg-limits); larger requests are refused before sending.</summary>
     public const int MaxRequestBytes = 65457;
 
     /// <summary>mi_datagram's largest reply: 65456 bytes; larger replies become a plain-text <c>500 Internal error</c>.</summary>

@@ -10,7 +10,7 @@ public sealed record FifoOptions : MiConnectionOptions
         FifoPath = fifoPath;
     }
 
-    /// <summary>mi_fifo's largest command (prefix, JSON and newline): 4096 bytes (fact 35).</summary>
+    /// <summary>mi_fifo's largest command (prefix, JSON and newline): 4096 bytes (docs/wire-facts.md#fifo-names-and-limit).</summary>
     public const int MaxRequestBytes = 4096;
 
     private const int MaxReplyPathBytes = 128;

@@ -82,7 +82,7 @@ internal static class SipHeaderValidation
         CheckText(value, $"SIP header '{name}'", paramName);
     }
 
-    /// <summary>Refuses CR, LF and NUL (header injection) and the two-character escapes <c>\r</c>/<c>\n</c>, which OpenSIPS turns into line breaks in <c>headers</c> (fact 11).</summary>
+    /// <summary>Refuses CR, LF and NUL (header injection) and the two-character escapes <c>\r</c>/<c>\n</c>, which OpenSIPS turns into line breaks in <c>headers</c> (docs/wire-facts.md#uac-headers).</summary>
     public static void CheckText(string value, string what, string paramName)
     {
         for (var i = 0; i < value.Length; i++)

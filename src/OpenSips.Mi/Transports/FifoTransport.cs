@@ -3,7 +3,7 @@ using System.Text;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// mi_fifo (facts 34-37): each call creates its own reply FIFO, writes <c>:reply_name:{json}\n</c> into OpenSIPS's FIFO and
+/// mi_fifo (docs/wire-facts.md#fifo): each call creates its own reply FIFO, writes <c>:reply_name:{json}\n</c> into OpenSIPS's FIFO and
 /// reads the reply to EOF. Never blocks a thread on an open: OpenSIPS's FIFO is opened non-blocking (a missing reader is
 /// reported at once) and the reply FIFO is opened with a keeper writer (see <see cref="ReplyFifo"/>).
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class FifoTransport : IExchangeTransport
 
     public string Endpoint { get; }
 
-    // The client checks the JSON alone; the prefix and newline must fit in mi_fifo's 4096 bytes too (fact 35).
+    // The client checks the JSON alone; the prefix and newline must fit in mi_fifo's 4096 bytes too (docs/wire-facts.md#fifo-names-and-limit).
     public int MaxRequestBytes => FifoOptions.MaxRequestBytes - CommandOverhead;
 
     public string RequestLimitAdvice => "use mi_datagram or mi_http for large requests";

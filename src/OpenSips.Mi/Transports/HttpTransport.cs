@@ -8,7 +8,7 @@ namespace OpenSips.Mi;
 
 /// <summary>
 /// mi_http and mi_xmlrpc_ng on OpenSIPS's httpd: POST with keep-alive. Decides on the status line and headers alone,
-/// because httpd's non-200 answers carry a chunked body that never ends (fact 23).
+/// because httpd's non-200 answers carry a chunked body that never ends (docs/wire-facts.md#http-non-200).
 /// </summary>
 internal sealed class HttpTransport : IExchangeTransport
 {
@@ -111,7 +111,7 @@ internal sealed class HttpTransport : IExchangeTransport
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded && !cancellationToken.IsCancellationRequested)
         {
-            // httpd closes an idle keep-alive connection without answering, and did not run the command (fact 27):
+            // httpd closes an idle keep-alive connection without answering, and did not run the command (docs/wire-facts.md#http-idle-close):
             // one retry on a fresh connection is safe.
             try
             {

@@ -5,7 +5,7 @@ namespace OpenSips.Mi;
 
 /// <summary>
 /// mi_datagram over a unix datagram socket. OpenSIPS answers to the sender's address, so the client binds a private
-/// socket file (unpredictable name, removed on dispose and on failure) before it sends anything (fact 20).
+/// socket file (unpredictable name, removed on dispose and on failure) before it sends anything (docs/wire-facts.md#dg-unix).
 /// </summary>
 internal sealed class UnixDatagramTransport : IDatagramTransport
 {
@@ -47,7 +47,7 @@ internal sealed class UnixDatagramTransport : IDatagramTransport
 
             socket.ReceiveBufferSize = Math.Max(socket.ReceiveBufferSize, 1 << 20);
 
-            // Not connected: OpenSIPS answers from an unbound socket (fact 20), which a connected socket would filter out.
+            // Not connected: OpenSIPS answers from an unbound socket (docs/wire-facts.md#dg-unix), which a connected socket would filter out.
             if (!File.Exists(options.SocketPath))
             {
                 throw new SocketException((int)SocketError.AddressNotAvailable);

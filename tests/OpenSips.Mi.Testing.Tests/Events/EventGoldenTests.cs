@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 namespace OpenSips.Mi.Testing.Tests.Events;
 
 /// <summary>
-/// The events captures replayed in their recorded order (facts 38–41): every MI reply must match, and every event the
+/// The events captures replayed in their recorded order (docs/wire-facts.md#events): every MI reply must match, and every event the
 /// emulator sends must be byte for byte what OpenSIPS sent (the subscriber ports 9999/9998 are mapped to ours).
 /// </summary>
 public partial class EventGoldenTests

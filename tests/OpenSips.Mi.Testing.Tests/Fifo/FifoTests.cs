@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace OpenSips.Mi.Testing.Tests.Fifo;
 
-/// <summary>mi_fifo: captured commands replayed through real FIFOs (facts 34-37).</summary>
+/// <summary>mi_fifo: captured commands replayed through real FIFOs (docs/wire-facts.md#fifo).</summary>
 public class FifoTests
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(3);

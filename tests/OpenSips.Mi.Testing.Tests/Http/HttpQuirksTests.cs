@@ -2,7 +2,7 @@ using System.Text;
 
 namespace OpenSips.Mi.Testing.Tests.Http;
 
-/// <summary>libmicrohttpd / mi_http behaviours a client must survive (facts 21-28).</summary>
+/// <summary>libmicrohttpd / mi_http behaviours a client must survive (docs/wire-facts.md#http).</summary>
 public class HttpQuirksTests
 {
     private const string Uptime = "{\"jsonrpc\":\"2.0\",\"method\":\"uptime\",\"id\":1}";

@@ -17,7 +17,7 @@ public abstract class ClientBehaviourTests : IAsyncLifetime
 
     protected MiClient Client { get; private set; } = null!;
 
-    /// <summary>XML-RPC loses the JSON-RPC error data.</summary>
+    /// <summary>XML-RPC loses the JSON-RPC error data (docs/wire-facts.md#xmlrpc-faults).</summary>
     protected virtual bool CarriesErrorData => true;
 
     /// <summary>The OpenSIPS version the server reports, for example <c>3.6.8</c>.</summary>

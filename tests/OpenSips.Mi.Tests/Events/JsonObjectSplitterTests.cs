@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace OpenSips.Mi.Tests.Events;
 
-/// <summary>The event_stream splitter: back-to-back objects with no delimiter (fact 40), split anywhere.</summary>
+/// <summary>The event_stream splitter: back-to-back objects with no delimiter (docs/wire-facts.md#ev-stream), split anywhere.</summary>
 public class JsonObjectSplitterTests
 {
     private static readonly byte[] Captured = WireCaptures.ReadBytes("events/register_carol.tcp.01");

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace OpenSips.Mi.Tests.Events;
 
-/// <summary>Typed views over the captured payloads (fact 41) and tolerant reading.</summary>
+/// <summary>Typed views over the captured payloads (docs/wire-facts.md#ev-payloads) and tolerant reading.</summary>
 public class MiEventTests
 {
     private static MiEvent Captured(string file)

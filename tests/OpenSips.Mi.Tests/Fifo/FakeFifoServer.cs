@@ -109,7 +109,7 @@ internal sealed class FakeFifoServer : IDisposable
 
         var path = Path.Combine(ReplyDirectory, command.ReplyName);
 
-        // OpenSIPS opens the reply FIFO non-blocking and retries a few times while nobody reads it (fact 34).
+        // OpenSIPS opens the reply FIFO non-blocking and retries a few times while nobody reads it (docs/wire-facts.md#fifo-framing).
         for (var attempt = 0; attempt < 4; attempt++)
         {
             using var probe = FifoNative.OpenForWriting(path, out _);

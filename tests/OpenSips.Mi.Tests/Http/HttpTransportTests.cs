@@ -7,7 +7,7 @@ using OpenSips.Mi.Tests.Support;
 
 namespace OpenSips.Mi.Tests.Http;
 
-/// <summary>mi_http's quirks (facts 21-28) as the client meets them.</summary>
+/// <summary>mi_http's quirks (docs/wire-facts.md#http) as the client meets them.</summary>
 public sealed class HttpTransportTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -74,7 +74,7 @@ public sealed class HttpFaultTests
 
         var ex = await EndsWithinTimeoutAsync<MiTransportException>(() => client.CommandAsync("version", Ct));
 
-        // httpd closing without a complete answer is retried once on a new connection (fact 27); never more.
+        // httpd closing without a complete answer is retried once on a new connection (docs/wire-facts.md#http-idle-close); never more.
         Assert.InRange(emulator.Received.Count(r => r.Method == "version"), 1, 2);
         Assert.Contains("closed the connection", ex.Message, StringComparison.Ordinal);
         await StillWorksAsync(client);

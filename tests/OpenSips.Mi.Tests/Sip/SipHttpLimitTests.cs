@@ -4,7 +4,7 @@ using SipHeaders = OpenSips.Mi.Sip.SipHeaders;
 
 namespace OpenSips.Mi.Tests.Sip;
 
-/// <summary>mi_http's default httpd receive_buf_size (1024 bytes, fact 26) against t_uac_dlg requests.</summary>
+/// <summary>mi_http's default httpd receive_buf_size (1024 bytes, docs/wire-facts.md#http-body-limit) against t_uac_dlg requests.</summary>
 public class SipHttpLimitTests
 {
     [Fact]

@@ -75,7 +75,7 @@ public class UacResultTests
     [Fact]
     public void The_xmlrpc_message_with_bare_lf_parses_the_same()
     {
-        // mi_xmlrpc_ng writes CRLF raw; an XML parser hands it over as LF (fact 33).
+        // mi_xmlrpc_ng writes CRLF raw; an XML parser hands it over as LF (docs/wire-facts.md#xmlrpc-crlf).
         var body = WireCaptures.HttpBody("xmlrpc/t_uac_dlg_notify_entity_crlf.response.http");
         var doc = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(body));
         var message = doc.Descendants("member").Single(m => (string?)m.Element("name") == "Message").Element("value")!.Value;

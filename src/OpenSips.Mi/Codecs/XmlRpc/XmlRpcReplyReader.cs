@@ -7,14 +7,14 @@ using System.Xml;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// Reads a <c>methodResponse</c> (facts 31-32) into the same <see cref="MiResponse"/> the JSON-RPC codec produces:
+/// Reads a <c>methodResponse</c> (docs/wire-facts.md#xmlrpc) into the same <see cref="MiResponse"/> the JSON-RPC codec produces:
 /// struct → object (member order kept), array → array, string and untyped value → string, int/i4 → number,
 /// double → number (an integral double such as usrloc's <c>Methods</c> 4294967295.000000 becomes an integer),
 /// boolean → true/false, nil → null.
 /// </summary>
 /// <remarks>
 /// Parsed with <see cref="XmlTextReader"/> and <see cref="XmlTextReader.Normalization"/> off, because OpenSIPS leaves CR/LF raw
-/// inside <c>&lt;string&gt;</c> (fact 31) and a normalizing reader (everything <see cref="XmlReader.Create(Stream)"/> builds)
+/// inside <c>&lt;string&gt;</c> (docs/wire-facts.md#xmlrpc-reply) and a normalizing reader (everything <see cref="XmlReader.Create(Stream)"/> builds)
 /// would turn the CRLF of a SIP message in t_uac_dlg's <c>Message</c> into LF. DTDs are prohibited (a DOCTYPE is refused, so no
 /// entity is ever expanded: no XXE, no billion laughs) and no resolver is set; since that reader has no
 /// <c>MaxCharactersInDocument</c>, the reply size and the nesting depth are bounded here instead.
@@ -120,7 +120,7 @@ internal static class XmlRpcReplyReader
     {
         // mi_xmlrpc_ng maps -32600/-32601/-32602 to its own texts ("server error. invalid method parameters", losing the
         // JSON-RPC data detail) and reports a parse error as faultCode +32700 (positive, unlike JSON-RPC's -32700);
-        // codes are kept as sent so a caller sees exactly what OpenSIPS answered (fact 32).
+        // codes are kept as sent so a caller sees exactly what OpenSIPS answered (docs/wire-facts.md#xmlrpc-faults).
         if (fault.ValueKind != JsonValueKind.Object
             || !fault.TryGetProperty("faultCode"u8, out var code) || !code.TryGetInt32(out var codeValue))
         {
@@ -228,7 +228,7 @@ internal static class XmlRpcReplyReader
             throw new FormatException($"<double>{text}</double> is not a finite number");
         }
 
-        // OpenSIPS prints integers beyond int32 as <double>%f</double> (fact 31): give them back as JSON integers,
+        // OpenSIPS prints integers beyond int32 as <double>%f</double> (docs/wire-facts.md#xmlrpc-reply): give them back as JSON integers,
         // as mi_http would. 2^63 itself is excluded: it does not fit in a long.
         if (Math.Truncate(d) == d && d >= long.MinValue && d < 9223372036854775808.0)
         {

@@ -5,7 +5,7 @@ using System.Text;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// Writes a <c>methodCall</c> the way mi_xmlrpc_ng reads it (fact 30), refusing every value it cannot carry BEFORE anything
+/// Writes a <c>methodCall</c> the way mi_xmlrpc_ng reads it (docs/wire-facts.md#xmlrpc-request), refusing every value it cannot carry BEFORE anything
 /// is written: OpenSIPS accepts only non-empty <c>&lt;string&gt;</c>, <c>&lt;int&gt;</c> (a C int) and <c>&lt;array&gt;</c>
 /// of those; named parameters are one <c>&lt;struct&gt;</c> param.
 /// </summary>
@@ -118,7 +118,7 @@ internal static class XmlRpcRequestWriter
         }
     }
 
-    /// <summary>Escapes text content: <c>&amp;</c>, <c>&lt;</c>, <c>&gt;</c>, and CR as <c>&amp;#13;</c> so CRLF survives the server's XML parser (fact 33).</summary>
+    /// <summary>Escapes text content: <c>&amp;</c>, <c>&lt;</c>, <c>&gt;</c>, and CR as <c>&amp;#13;</c> so CRLF survives the server's XML parser (docs/wire-facts.md#xmlrpc-crlf).</summary>
     private static void AppendText(StringBuilder xml, string text, string where)
     {
         for (var i = 0; i < text.Length; i++)

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// event_datagram: one JSON-RPC notification per datagram, over UDP (sent from an ephemeral port, fact 39) or a unix
+/// event_datagram: one JSON-RPC notification per datagram, over UDP (sent from an ephemeral port, docs/wire-facts.md#ev-datagram) or a unix
 /// datagram socket. UDP senders whose address the <see cref="SourceFilter"/> refuses are ignored.
 /// </summary>
 internal sealed class DatagramEventListener : IEventListener

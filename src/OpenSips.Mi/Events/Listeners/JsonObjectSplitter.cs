@@ -1,7 +1,7 @@
 namespace OpenSips.Mi;
 
 /// <summary>
-/// Splits a byte stream of back-to-back JSON objects with no delimiter (event_stream writes <c>…}{…</c>, fact 40) into
+/// Splits a byte stream of back-to-back JSON objects with no delimiter (event_stream writes <c>…}{…</c>, docs/wire-facts.md#ev-stream) into
 /// one buffer per top-level object. It scans bytes, not characters: in UTF-8 every byte of a multi-byte sequence is
 /// ≥ 0x80, so the structural bytes <c>{ } [ ] " \</c> are never part of one. Strings (with escaped quotes and
 /// backslashes) are skipped, so braces inside them do not count. Input may be split at any byte boundary.

@@ -5,7 +5,7 @@ namespace OpenSips.Mi;
 
 /// <summary>
 /// event_stream: OpenSIPS connects to us and writes notifications back-to-back with no delimiter on a persistent
-/// connection (fact 40); each connection gets its own <see cref="JsonObjectSplitter"/>. Connections from addresses the
+/// connection (docs/wire-facts.md#ev-stream); each connection gets its own <see cref="JsonObjectSplitter"/>. Connections from addresses the
 /// <see cref="SourceFilter"/> refuses are closed at once.
 /// </summary>
 internal sealed class TcpEventListener : IEventListener

@@ -4,7 +4,7 @@ namespace OpenSips.Mi;
 
 /// <summary>
 /// Refuses what must never reach mi_fifo: a request without a string <c>method</c>, or a batch, makes OpenSIPS 3.6.8's
-/// FIFO process crash and the whole server shut down (fact 37); unparsable JSON is never answered (fact 36).
+/// FIFO process crash and the whole server shut down (docs/wire-facts.md#fifo-crash); unparsable JSON is never answered (docs/wire-facts.md#fifo-no-reply).
 /// Our JSON-RPC codec never produces these; this is a cheap last line of defence on the top level only.
 /// </summary>
 internal static class FifoRequestGuard

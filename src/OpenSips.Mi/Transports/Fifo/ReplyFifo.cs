@@ -6,7 +6,7 @@ namespace OpenSips.Mi;
 
 /// <summary>
 /// One call's reply FIFO in mi_fifo's <c>reply_dir</c>: created with an unpredictable name, opened for reading BEFORE the
-/// command is written (OpenSIPS opens it non-blocking and gives up after ~4 × 80 ms without a reader, fact 34), read to EOF on
+/// command is written (OpenSIPS opens it non-blocking and gives up after ~4 × 80 ms without a reader, docs/wire-facts.md#fifo-framing), read to EOF on
 /// a dedicated thread, and always deleted.
 /// </summary>
 /// <remarks>
