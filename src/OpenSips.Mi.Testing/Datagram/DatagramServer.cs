@@ -137,7 +137,7 @@ internal sealed class DatagramServer : IAsyncDisposable
         {
             case DispatchKind.Reply:
                 var json = JsonRpcWriter.Write(result.Reply!, result.Id);
-                return json.Length > MaxReplyBytes ? MiFault.InternalErrorText.ToArray() : json;
+                return DatagramReplyLimit.Fits(json) ? json : MiFault.InternalErrorText.ToArray();
             case DispatchKind.InternalError:
                 return MiFault.InternalErrorText.ToArray();
             case DispatchKind.ParseError:

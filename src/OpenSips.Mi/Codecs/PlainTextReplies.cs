@@ -26,7 +26,7 @@ internal static class PlainTextReplies
         var meaning = text switch
         {
             "500 Internal error" when transport == "mi_datagram" =>
-                $"the reply was probably larger than mi_datagram's {DatagramOptions.MaxReplyBytes}-byte limit: use mi_http or a narrower command (for example ul_dump brief, or get_statistics for one group)",
+                $"the reply was probably larger than mi_datagram's {DatagramOptions.MaxReplyBytes}-byte limit (65438 bytes when it ends with a numeric id, as this library's do): use mi_http or a narrower command (for example ul_dump brief, or get_statistics for one group)",
             "500 Internal error" => "OpenSIPS could not build or print the reply",
             "400 Parse_error" => "OpenSIPS could not parse the request as JSON (a byte-order mark, or a request over the transport's size limit)",
             "failed to print response" => "OpenSIPS could not print the reply",

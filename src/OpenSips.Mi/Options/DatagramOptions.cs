@@ -15,7 +15,10 @@ public sealed record DatagramOptions : MiConnectionOptions
     /// <summary>mi_datagram's largest request: 65457 bytes (docs/wire-facts.md#dg-limits); larger requests are refused before sending.</summary>
     public const int MaxRequestBytes = 65457;
 
-    /// <summary>mi_datagram's largest reply: 65456 bytes; larger replies become a plain-text <c>500 Internal error</c>.</summary>
+    /// <summary>
+    /// mi_datagram's largest reply: 65456 bytes (65438 when the reply ends with a numeric id, as the library's do); larger
+    /// replies become a plain-text <c>500 Internal error</c> (docs/wire-facts.md#dg-limits).
+    /// </summary>
     public const int MaxReplyBytes = 65456;
 
     /// <summary>Host name or IP address of OpenSIPS.</summary>

@@ -42,6 +42,30 @@ public class DatagramLimitsTests
         Assert.Equal("500 Internal error"u8.ToArray(), tooBig);
     }
 
+    [Theory]
+    [InlineData(65438, true)]
+    [InlineData(65439, false)]
+    public async Task With_a_numeric_id_a_reply_over_65438_bytes_becomes_500_Internal_error(int replyBytes, bool fits)
+    {
+        using var cts = Timeouts.Test();
+        await using var emulator = await StartAsync(cts.Token);
+        using var probe = new UdpProbe(emulator.UdpEndPoint);
+
+        // {"jsonrpc":"2.0","result":{"key":"k","value":"…"},"id":7} is 57 bytes plus the value.
+        var value = new string('v', replyBytes - 57);
+        await probe.RequestAsync(Encoding.UTF8.GetBytes($"{{\"jsonrpc\":\"2.0\",\"method\":\"cache_store\",\"params\":[\"local\",\"k\",\"{value}\"],\"id\":6}}"), cts.Token);
+        var reply = await probe.RequestAsync("{\"jsonrpc\":\"2.0\",\"method\":\"cache_fetch\",\"params\":[\"local\",\"k\"],\"id\":7}"u8.ToArray(), cts.Token);
+
+        if (fits)
+        {
+            Assert.Equal(replyBytes, reply.Length);
+        }
+        else
+        {
+            Assert.Equal("500 Internal error"u8.ToArray(), reply);
+        }
+    }
+
     [Fact]
     public async Task Ul_dump_with_hundreds_of_AORs_is_too_big_for_a_datagram_but_brief_fits()
     {

@@ -107,7 +107,7 @@ public class JsonRpcGoldenTests
     {
         var bytes = WireCaptures.ReadBytes("datagram/dg_reply_65457_bytes_too_big.response");
         var ex = Assert.Throws<MiProtocolException>(() => JsonRpcCodec.Instance.DecodeResponse("ul_dump", bytes, 1, "mi_datagram"));
-        Assert.Contains("65456-byte limit: use mi_http or a narrower command", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("65456-byte limit (65438 bytes when it ends with a numeric id, as this library's do): use mi_http or a narrower command", ex.Message, StringComparison.Ordinal);
         Assert.Equal("500 Internal error", ex.RawReply);
     }
 
