@@ -4,7 +4,7 @@ namespace OpenSips.Mi;
 internal static class MiUriParser
 {
     private const string Forms =
-        "udp://host:port, unix:///path, http://host:port/mi, https://host:port/mi, xmlrpc+http://host:port/RPC2, xmlrpc+https://host:port/RPC2 or fifo:///path";
+        "udp://host:port, unix:///path[?client_dir=/dir], http://host:port/mi, https://host:port/mi, xmlrpc+http://host:port/RPC2, xmlrpc+https://host:port/RPC2 or fifo:///path[?reply_dir=/dir/]";
 
     public static MiConnectionOptions Parse(string uri)
     {
@@ -24,8 +24,8 @@ internal static class MiUriParser
         return scheme switch
         {
             "UDP" => ParseUdp(uri, rest),
-            "UNIX" => new UnixDatagramOptions(PathOf(uri, rest, "unix:///run/opensips/mi.sock")),
-            "FIFO" => new FifoOptions(PathOf(uri, rest, "fifo:///tmp/opensips_fifo")),
+            "UNIX" => ParseUnix(uri, rest),
+            "FIFO" => ParseFifo(uri, rest),
             "HTTP" or "HTTPS" => new HttpOptions(HttpUrl(uri, uri)),
             "XMLRPC+HTTP" or "XMLRPC+HTTPS" => new XmlRpcOptions(HttpUrl(uri, uri["xmlrpc+".Length..])),
             _ => throw new ArgumentException($"Unknown MI URI scheme '{uri[..separator]}' in '{Shown(uri)}': use {Forms}.", nameof(uri)),
@@ -76,6 +76,58 @@ internal static class MiUriParser
         }
 
         return new DatagramOptions(host, port);
+    }
+
+    private static UnixDatagramOptions ParseUnix(string uri, string rest)
+    {
+        var (path, query) = SplitQuery(rest);
+        var options = new UnixDatagramOptions(PathOf(uri, path, "unix:///run/opensips/mi.sock"));
+        foreach (var (key, value) in QueryPairs(uri, query, "client_dir"))
+        {
+            options = options with { ClientSocketDirectory = value };
+        }
+
+        return options;
+    }
+
+    private static FifoOptions ParseFifo(string uri, string rest)
+    {
+        var (path, query) = SplitQuery(rest);
+        var options = new FifoOptions(PathOf(uri, path, "fifo:///tmp/opensips_fifo"));
+        foreach (var (key, value) in QueryPairs(uri, query, "reply_dir"))
+        {
+            options = options with { ReplyDirectory = value };
+        }
+
+        return options;
+    }
+
+    private static (string Path, string Query) SplitQuery(string rest)
+    {
+        var mark = rest.IndexOf('?', StringComparison.Ordinal);
+        return mark < 0 ? (rest, string.Empty) : (rest[..mark], rest[(mark + 1)..]);
+    }
+
+    /// <summary>The <c>key=value</c> pairs of a query, each key the one this scheme knows (<paramref name="known"/>).</summary>
+    private static IEnumerable<(string Key, string Value)> QueryPairs(string uri, string query, string known)
+    {
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            if (!string.Equals(key, known, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"'{Shown(uri)}' has the unknown setting '{key}': the only one this URI takes is {known}=/absolute/path.", nameof(uri));
+            }
+
+            if (!value.StartsWith('/'))
+            {
+                throw new ArgumentException($"'{Shown(uri)}' sets {known} to '{value}', which is not an absolute path.", nameof(uri));
+            }
+
+            yield return (key, value);
+        }
     }
 
     private static string PathOf(string uri, string rest, string example)

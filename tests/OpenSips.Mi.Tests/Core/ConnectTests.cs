@@ -38,6 +38,28 @@ public class ConnectTests
     }
 
     [Fact]
+    public void A_fifo_uri_carries_the_reply_directory_and_a_unix_uri_the_client_socket_directory()
+    {
+        var fifo = Assert.IsType<FifoOptions>(MiConnectionOptions.Parse("fifo:///run/opensips/fifo?reply_dir=/run/opensips/replies/"));
+        Assert.Equal("/run/opensips/fifo", fifo.FifoPath);
+        Assert.Equal("/run/opensips/replies/", fifo.ReplyDirectory);
+
+        var unix = Assert.IsType<UnixDatagramOptions>(MiConnectionOptions.Parse("unix:///run/opensips/mi.sock?client_dir=%2Frun%2Fmyapp"));
+        Assert.Equal("/run/opensips/mi.sock", unix.SocketPath);
+        Assert.Equal("/run/myapp", unix.ClientSocketDirectory);
+    }
+
+    [Theory]
+    [InlineData("fifo:///tmp/f?replydir=/tmp/", "unknown setting 'replydir'")]
+    [InlineData("fifo:///tmp/f?reply_dir=tmp", "not an absolute path")]
+    [InlineData("unix:///tmp/s?reply_dir=/tmp", "unknown setting 'reply_dir'")]
+    public void A_bad_uri_setting_is_refused_naming_it(string uri, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MiConnectionOptions.Parse(uri));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_port_out_of_range_in_options_names_the_field()
     {
         var ex = Assert.Throws<ArgumentException>(() => MiClient.Connect(new DatagramOptions("127.0.0.1", 70000)));
