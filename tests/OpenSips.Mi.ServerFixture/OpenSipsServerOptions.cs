@@ -13,7 +13,7 @@ public sealed record OpenSipsServerOptions
     public bool UnixDatagram { get; init; }
 
     /// <summary>tm's final-response timeout: how long <c>t_uac_dlg</c> waits for a silent phone before its 408 (OpenSIPS's default is 30 s).</summary>
-    public int FrTimeoutSeconds { get; init; } = 3;
+    public int FrTimeoutSeconds { get; init; } = 2;
 
     /// <summary>httpd's <c>receive_buf_size</c>: the largest mi_http/mi_xmlrpc request body (OpenSIPS's default is 1024); 3.4 has no such parameter.</summary>
     public int HttpReceiveBufferSize { get; init; } = 8192;

@@ -8,7 +8,7 @@ namespace OpenSips.Mi.IntegrationTests.Sip;
 
 /// <summary>
 /// The SIP helpers through a real OpenSIPS's tm (<c>t_uac_dlg</c>) to loopback phones: the exact bytes each phone
-/// receives, a busy phone and a silent one (fr_timeout is 3 s in the fixture).
+/// receives, a busy phone and a silent one (fr_timeout is 2 s in the fixture).
 /// </summary>
 public abstract partial class SipHelperTests<TServers>(TServers servers) : RealServerTest<TServers>(servers)
     where TServers : OpenSipsServers

@@ -15,7 +15,7 @@ public abstract class EmulatorBehaviourTests : ClientBehaviourTests
     protected override async ValueTask<MiConnectionOptions> ServerAsync()
     {
         // tm's timeout as in the real servers of the integration suite: a pending t_uac_dlg holds mi_http for that long.
-        Emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { UacTimeout = TimeSpan.FromSeconds(3) }, Ct);
+        Emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { UacTimeout = TimeSpan.FromSeconds(2) }, Ct);
         return Options(Emulator);
     }
 
