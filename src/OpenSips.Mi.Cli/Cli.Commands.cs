@@ -9,15 +9,17 @@ internal static partial class Cli
 {
     private static Command BuildCommandsCommand(GlobalSymbols globals, CliEnvironment env)
     {
-        var command = new Command("commands", "List the server's MI commands (from 'which').");
+        var command = new Command(
+            "commands",
+            "List the server's MI commands (from 'which'). On OpenSIPS 4.0 each module:command name is followed by the 3.x name the server still accepts, if any.");
         command.SetAction((parse, ct) => WithTargetsAsync(parse, globals, env, async (targets, timeout, format) =>
         {
             var outcomes = await TargetRunner.RunAllAsync(targets, timeout, (client, token) => client.CommandAsync("which", token), ct);
             if (format == OutputFormat.Pretty && targets.Count == 1 && outcomes[0].Result is { ValueKind: JsonValueKind.Array } names)
             {
-                foreach (var name in names.EnumerateArray())
+                foreach (var (listed, aliases) in CommandNames.WithAliases(names.EnumerateArray().Select(JsonText.Cell).ToList()))
                 {
-                    await env.Out.WriteLineAsync(JsonText.Cell(name));
+                    await env.Out.WriteLineAsync(aliases.Count == 0 ? listed : $"{listed}  {string.Join(' ', aliases)}");
                 }
 
                 return ExitCodes.Success;
@@ -34,7 +36,7 @@ internal static partial class Cli
         shell.AcceptOnlyFromAmong("bash", "zsh", "fish");
         var command = new Command(
             "completion",
-            "Print a shell completion script with the server's command names (from 'which'), e.g. opensips-mi completion bash > /etc/bash_completion.d/opensips-mi")
+            "Print a shell completion script with the server's command names (from 'which'; on OpenSIPS 4.0 also the 3.x names it still accepts), e.g. opensips-mi completion bash > /etc/bash_completion.d/opensips-mi")
         {
             shell,
         };
@@ -47,7 +49,7 @@ internal static partial class Cli
                 return outcome.ExitCode == ExitCodes.Success ? ExitCodes.Transport : outcome.ExitCode;
             }
 
-            var list = names.EnumerateArray().Select(JsonText.Cell).ToList();
+            var list = CommandNames.Offered(names.EnumerateArray().Select(JsonText.Cell).ToList());
             await env.Out.WriteAsync(Completion.Script(parse.GetValue(shell)!, list));
             return ExitCodes.Success;
         }, ct));

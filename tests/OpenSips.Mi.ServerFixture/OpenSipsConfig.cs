@@ -160,7 +160,8 @@ internal static class OpenSipsConfig
             Load("httpd");
             Param("httpd", "ip", "127.0.0.1");
             Param("httpd", "port", ports.Http);
-            Param("httpd", "receive_buf_size", options.HttpReceiveBufferSize);
+            // 3.4 names the request body limit post_buf_size; 3.6 renamed it receive_buf_size.
+            Param("httpd", installation.Version.StartsWith("3.4.", StringComparison.Ordinal) ? "post_buf_size" : "receive_buf_size", options.HttpReceiveBufferSize);
             Load("mi_http");
             Param("mi_http", "root", "mi");
             Load(installation.XmlRpcModule);
