@@ -435,7 +435,10 @@ public sealed record EventInfo(string? Name, int? Id, JsonElement Raw)
     internal static EventInfo Read(JsonElement e) => new(MiReply.String(e, "name"), MiReply.Int32(e, "id"), e);
 }
 
-/// <summary>One event of the <c>subscribers_list</c> reply with its subscribers.</summary>
+/// <summary>
+/// One event of the <c>subscribers_list</c> reply with its subscribers: <c>{"name","id","Subscribers":[…]}</c>, or
+/// <c>{"name","id","Subscriber":{…}}</c> when one socket was asked for.
+/// </summary>
 /// <param name="Name">The event name.</param>
 /// <param name="Id">The event id.</param>
 /// <param name="Subscribers">The subscribers.</param>
@@ -443,7 +446,9 @@ public sealed record EventInfo(string? Name, int? Id, JsonElement Raw)
 public sealed record EventSubscribers(string? Name, int? Id, IReadOnlyList<EventSubscriber> Subscribers, JsonElement Raw)
 {
     internal static EventSubscribers Read(JsonElement e) =>
-        new(MiReply.String(e, "name"), MiReply.Int32(e, "id"), MiReply.List(e, "Subscribers", EventSubscriber.Read), e);
+        new(MiReply.String(e, "name"), MiReply.Int32(e, "id"),
+            MiReply.TryMember(e, "Subscriber", out var one) ? [EventSubscriber.Read(one)] : MiReply.List(e, "Subscribers", EventSubscriber.Read),
+            e);
 }
 
 /// <summary>One subscriber of an event: <c>{"socket","expire","ttl"}</c>.</summary>

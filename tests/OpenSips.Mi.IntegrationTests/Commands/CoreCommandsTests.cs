@@ -219,6 +219,7 @@ public abstract class CoreCommandsTests<TServers>(TServers servers) : RealServer
         {
             var listed = await mi.SubscribersListAsync(Event, cancellationToken: Ct);
             var all = await mi.SubscribersListAsync(cancellationToken: Ct);
+            var bySocket = await mi.SubscribersListAsync(Event, socket, Ct);
             await mi.RaiseEventAsync(Event, new Dictionary<string, MiValue> { ["source"] = "typed-test", ["time"] = 7 }, Ct);
             var buffer = new byte[4096];
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -233,6 +234,7 @@ public abstract class CoreCommandsTests<TServers>(TServers servers) : RealServer
             Assert.Equal(120, subscriber.Expire);
             Assert.InRange(subscriber.Ttl!.Value, 100, 120);
             Assert.Contains(all, e => e.Name == Event && e.Subscribers.Any(s => s.Socket == socket));
+            Assert.Equal(socket, Assert.Single(Assert.Single(bySocket).Subscribers).Socket);
             Assert.Equal(Event, notification.RootElement.GetProperty("method").GetString());
             Assert.Equal("typed-test", notification.RootElement.GetProperty("params").GetProperty("source").GetString());
             Assert.Equal(7, notification.RootElement.GetProperty("params").GetProperty("time").GetInt32());

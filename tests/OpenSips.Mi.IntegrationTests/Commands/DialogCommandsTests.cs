@@ -49,7 +49,12 @@ public abstract class DialogCommandsTests<TServers>(TServers servers) : RealServ
         try
         {
             var list = await mi.DlgListCtxAsync(call.CallId, cancellationToken: Ct);
+            var all = await mi.DlgListCtxAsync(Ct);
+            var page = await mi.DlgListCtxAsync(0, 1000, Ct);
 
+            Assert.NotNull(all.Dialogs.Single(d => d.CallId == call.CallId).Context);
+            Assert.NotNull(page.Dialogs.Single(d => d.CallId == call.CallId).Context);
+            Assert.Equal(page.Dialogs.Count, page.Count);
             var context = Assert.Single(list.Dialogs).Context;
             Assert.NotNull(context);
             Assert.Contains(new KeyValuePair<string, string?>("caller", "alice"), context.Profiles);
@@ -139,16 +144,18 @@ public abstract class DialogCommandsTests<TServers>(TServers servers) : RealServ
     }
 
     [Fact]
-    public async Task Dlg_end_dlg_sends_bye_to_both_phones_and_the_dialog_is_gone()
+    public async Task Dlg_end_dlg_sends_bye_with_the_extra_headers_to_both_phones_and_the_dialog_is_gone()
     {
         await using var mi = Servers.Connect(MiTransportKind.Udp);
         var call = await CallAsync();
         var dialog = Assert.Single((await mi.DlgListAsync(call.CallId, cancellationToken: Ct)).Dialogs);
 
-        await mi.DlgEndDlgAsync(dialog.Id!, cancellationToken: Ct);
+        await mi.DlgEndDlgAsync(dialog.Id!, "X-Reason: typed-test\r\n", Ct);
 
         var aliceBye = await Servers.Alice.NextAsync("BYE", call.CallId);
         var bobBye = await Servers.Bob.NextAsync("BYE", call.CallId);
+        Assert.Equal("typed-test", aliceBye["X-Reason"]);
+        Assert.Equal("typed-test", bobBye["X-Reason"]);
         Assert.StartsWith("BYE " + Servers.Alice.Uri, aliceBye.StartLine, StringComparison.Ordinal);
         Assert.StartsWith("BYE " + Servers.Bob.Uri, bobBye.StartLine, StringComparison.Ordinal);
         await WaitUntilGoneAsync(mi, call);

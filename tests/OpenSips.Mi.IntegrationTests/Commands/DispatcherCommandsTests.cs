@@ -79,8 +79,10 @@ public abstract class DispatcherCommandsTests<TServers>(TServers servers) : Real
         await using var mi = Servers.Connect(MiTransportKind.Udp);
 
         await mi.DsReloadAsync(cancellationToken: Ct);
-        var list = await mi.DsListAsync(cancellationToken: Ct);
+        await mi.DsReloadAsync("default", inheritState: true, Ct);
+        var list = await mi.DsListAsync(partition: "default", cancellationToken: Ct);
 
+        Assert.Equal("default", Assert.Single(list.Partitions).Name);
         Assert.Equal(Destinations, list.Partitions[0].Sets[0].Destinations.Select(d => d.Uri));
     }
 }

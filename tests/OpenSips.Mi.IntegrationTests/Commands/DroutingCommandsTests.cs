@@ -113,6 +113,7 @@ public abstract class DroutingCommandsTests<TServers>(TServers servers) : RealSe
         await using var mi = Servers.Connect(MiTransportKind.Udp);
 
         await mi.DrReloadAsync(cancellationToken: Ct);
+        await mi.DrReloadAsync(inheritState: false, cancellationToken: Ct);
 
         Assert.Equal(DbTextTables.GatewayId, Assert.Single(await mi.DrGwStatusAllAsync(cancellationToken: Ct)).Id);
     }

@@ -55,6 +55,7 @@ public abstract class PermissionsAndDomainCommandsTests<TServers>(TServers serve
         await using var mi = Servers.Connect(MiTransportKind.Udp);
 
         await mi.AddressReloadAsync(cancellationToken: Ct);
+        await mi.AddressReloadAsync("default", Ct);
 
         Assert.Equal("127.0.0.1", Assert.Single(Assert.Single(await mi.AddressDumpAsync(cancellationToken: Ct)).Entries).Ip);
     }

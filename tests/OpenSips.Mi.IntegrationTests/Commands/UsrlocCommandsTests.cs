@@ -124,8 +124,10 @@ public abstract class UsrlocCommandsTests<TServers>(TServers servers) : RealServ
 
         await mi.UlFlushAsync(Ct);
         var sync = await mi.UlSyncAsync(Table, cancellationToken: Ct);
+        var syncAlice = await mi.UlSyncAsync(Table, "alice", Ct);
 
         Assert.Equal("Contacts already synced", sync);
+        Assert.Equal("Contacts already synced", syncAlice);
     }
 
     private static async Task RemoveQuietlyAsync(MiClient mi, string aor)
