@@ -1,6 +1,5 @@
 using OpenSips.Mi.Commands;
 using OpenSips.Mi.IntegrationTests.Support;
-using OpenSips.Mi.ServerFixture;
 
 namespace OpenSips.Mi.IntegrationTests.Commands;
 
@@ -85,13 +84,7 @@ public abstract class StatisticsCommandsTests<TServers>(TServers servers) : Real
         Assert.True(stats["usrloc:registered_users"] >= 2, "a gauge is not reset");
     }
 
-    private async Task SendOptionsAsync()
-    {
-        await using var phone = new SipPhone("stats");
-        var reply = await phone.SendRequestAsync(Servers.Main.SipEndPoint,
-            phone.Request("OPTIONS", $"sip:{Servers.Main.SipEndPoint}", $"stats-{Guid.NewGuid():N}", 1, $"<{phone.Uri}>;tag=s1", $"<{phone.Uri}>"), Ct);
-        Assert.Equal(200, reply.StatusCode);
-    }
+    private async Task SendOptionsAsync() => Assert.Equal(200, await PhoneRequests.OptionsStatusAsync(Servers.Main, Ct));
 }
 
 [Collection(V34.Name)]
