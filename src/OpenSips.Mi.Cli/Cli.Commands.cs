@@ -9,15 +9,17 @@ internal static partial class Cli
 {
     private static Command BuildCommandsCommand(GlobalSymbols globals, CliEnvironment env)
     {
-        var command = new Command("commands", "List the server's MI commands (from 'which').");
+        var command = new Command(
+            "commands",
+            "List the server's MI commands (from 'which'). On OpenSIPS 4.0 each module:command name is followed by the 3.x name the server still accepts, if any.");
         command.SetAction((parse, ct) => WithTargetsAsync(parse, globals, env, async (targets, timeout, format) =>
         {
             var outcomes = await TargetRunner.RunAllAsync(targets, timeout, (client, token) => client.CommandAsync("which", token), ct);
             if (format == OutputFormat.Pretty && targets.Count == 1 && outcomes[0].Result is { ValueKind: JsonValueKind.Array } names)
             {
-                foreach (var name in names.EnumerateArray())
+                foreach (var (listed, aliases) in CommandNames.WithAliases(names.EnumerateArray().Select(JsonText.Cell).ToList()))
                 {
-                    await env.Out.WriteLineAsync(JsonText.Cell(name));
+                    await env.Out.WriteLineAsync(aliases.Count == 0 ? listed : $"{listed}  {string.Join(' ', aliases)}");
                 }
 
                 return ExitCodes.Success;
@@ -35,7 +37,8 @@ internal static partial class Cli
         var command = new Command(
             "completion",
             "Print a shell completion script: every subcommand and option (the script asks the tool on each Tab), and MI command " +
-            "names (the server's, from 'which', when a server is given with --url, $OPENSIPS_MI_URL or the config file; else OpenSIPS 3.6.8's).\n" +
+            "names (the server's, from 'which', when a server is given with --url, $OPENSIPS_MI_URL or the config file; else OpenSIPS 3.6.8's; " +
+            "on OpenSIPS 4.0 also the 3.x names it still accepts).\n" +
             "  opensips-mi completion bash > /etc/bash_completion.d/opensips-mi")
         {
             shell,
@@ -64,7 +67,7 @@ internal static partial class Cli
                 }
             }
 
-            await env.Out.WriteAsync(Completion.Script(parse.GetValue(shell)!, names));
+            await env.Out.WriteAsync(Completion.Script(parse.GetValue(shell)!, names is null ? null : CommandNames.Offered([.. names])));
             return ExitCodes.Success;
         });
         return command;

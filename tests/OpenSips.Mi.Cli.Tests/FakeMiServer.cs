@@ -45,11 +45,14 @@ internal sealed class FakeMiServer : IAsyncDisposable, IEmulatedServer
 
     public long RequestsReceived { get; set; } = 100;
 
+    /// <summary>The names <c>which</c> answers (a 3.6 server's by default).</summary>
+    public string WhichResult { get; set; } = """["get_statistics","uptime","ps","which","ul_show_contact"]""";
+
     private string? Answer(string method, JsonElement? parameters) => method switch
     {
         "uptime" => """{"result":{"Now":"Thu Nov 26 16:28:24 2026","Up since":"Thu Nov 26 16:28:17 2026","Up time":"93784 [sec]"}}""",
         "version" => $$$"""{"result":{"Server":"OpenSIPS (3.6.8 (x86_64/linux))","Name":"{{{Name}}}"}}""",
-        "which" => """{"result":["get_statistics","uptime","ps","which","ul_show_contact"]}""",
+        "which" => $$"""{"result":{{WhichResult}}}""",
         "ps" => """{"result":{"Processes":[{"ID":0,"PID":22393,"Type":"attendant"},{"ID":1,"PID":22395,"Type":"HTTPD 127.0.0.1:8888"}]}}""",
         "get_statistics" => $$$"""{"result":{"dialog:active_dialogs":3,"dialog:early_dialogs":1,"dialog:processed_dialogs":10,"tm:UAS_transactions":5,"tm:UAC_transactions":2,"tm:inuse_transactions":1,"core:rcv_requests":{{{RequestsReceived += 10}}},"usrloc:location-contacts":2,"shmem:total_size":33554432,"shmem:real_used_size":3795848}}""",
         "ul_show_contact" => """{"error":{"code":404,"message":"AOR not found"}}""",

@@ -36,6 +36,28 @@ public sealed class SubcommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commands_of_a_4_0_server_show_the_3x_names_it_still_accepts()
+    {
+        _server.WhichResult = """["core:uptime","usrloc:dump","domain:dump","b2b_entities:ua_session_list"]""";
+
+        var pretty = await CliRun.RunAsync("-u", _server.Url, "-o", "pretty", "commands");
+
+        Assert.Equal("core:uptime  uptime\nusrloc:dump  ul_dump\ndomain:dump\nb2b_entities:ua_session_list\n", pretty.Out);
+    }
+
+    [Fact]
+    public async Task Completion_for_a_4_0_server_offers_its_names_and_the_3x_names_it_still_accepts()
+    {
+        _server.WhichResult = """["core:uptime","usrloc:dump","domain:dump"]""";
+
+        var run = await CliRun.RunAsync("-u", _server.Url, "completion", "fish");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("-a 'core:uptime usrloc:dump domain:dump uptime ul_dump'", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("domain_dump", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Completion_for_an_unknown_shell_is_a_usage_error()
     {
         var run = await CliRun.RunAsync("-u", _server.Url, "completion", "tcsh");

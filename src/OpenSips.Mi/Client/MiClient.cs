@@ -23,6 +23,7 @@ public sealed class MiClient : IAsyncDisposable
     private readonly ILogger _logger;
     private int _nextId;
     private int _disposed;
+    private int _dialect;
 
     private MiClient(MiConnectionOptions options, IMiTransport transport, IMiCodec codec)
     {
@@ -46,6 +47,20 @@ public sealed class MiClient : IAsyncDisposable
 
     /// <summary>The MI module this client talks to (<c>mi_datagram</c>, <c>mi_http</c>, <c>mi_xmlrpc_ng</c>, <c>mi_fifo</c>).</summary>
     public string TransportName => _transport.Name;
+
+    /// <summary>
+    /// Which command names the server answers to, as far as this client knows: learned from <c>version</c>,
+    /// <c>which</c>, or a typed command whose 3.x name the server did not know (-32601) while its 4.0 name worked.
+    /// Typed commands and the dynamic surface send the name of this dialect; raw <see cref="CommandAsync(string, CancellationToken)"/>
+    /// calls always send the name as written. Set it when you know the server, to save the first round trip.
+    /// </summary>
+    public MiDialect Dialect
+    {
+        get => (MiDialect)Volatile.Read(ref _dialect);
+        set => Volatile.Write(ref _dialect, value is MiDialect.Unknown or MiDialect.OpenSips3 or MiDialect.OpenSips4
+            ? (int)value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "Use Unknown, OpenSips3 or OpenSips4."));
+    }
 
     /// <summary>
     /// Connects to an endpoint given as a URI: <c>udp://host:port</c>, <c>unix:///path</c>, <c>http(s)://host:port/mi</c>,

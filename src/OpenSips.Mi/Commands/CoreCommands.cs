@@ -28,15 +28,27 @@ public static class CoreCommands
     public static async Task<UptimeInfo> UptimeAsync(this MiClient client, CancellationToken cancellationToken = default) =>
         UptimeInfo.Read(MiReply.RequireObject(await MiReply.RunAsync(client, "uptime", MiParams.None, cancellationToken).ConfigureAwait(false), "uptime"));
 
-    /// <summary>Runs <c>version</c>.</summary>
+    /// <summary>Runs <c>version</c>; the client learns its <see cref="MiClient.Dialect"/> from the answer.</summary>
     /// <param name="client">The client.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The server string and the parsed version.</returns>
     /// <exception cref="MiCommandException">OpenSIPS answered with an error.</exception>
-    public static async Task<VersionInfo> VersionAsync(this MiClient client, CancellationToken cancellationToken = default) =>
-        VersionInfo.Read(MiReply.RequireObject(await MiReply.RunAsync(client, "version", MiParams.None, cancellationToken).ConfigureAwait(false), "version"));
+    public static async Task<VersionInfo> VersionAsync(this MiClient client, CancellationToken cancellationToken = default)
+    {
+        var info = VersionInfo.Read(MiReply.RequireObject(await MiReply.RunAsync(client, "version", MiParams.None, cancellationToken).ConfigureAwait(false), "version"));
+        if (info.Version is { Major: >= 3 } v)
+        {
+            client.Dialect = v.Major >= 4 ? MiDialect.OpenSips4 : MiDialect.OpenSips3;
+        }
 
-    /// <summary>Runs <c>which</c>: the MI commands this OpenSIPS exports.</summary>
+        return info;
+    }
+
+    /// <summary>
+    /// Runs <c>which</c>: the MI commands this OpenSIPS exports, under the names it lists (<c>usrloc:dump</c> on 4.0,
+    /// <c>ul_dump</c> on 3.x; <see cref="MiCommandCatalog.Find"/> gives the other name). The client learns its
+    /// <see cref="MiClient.Dialect"/> from the answer.
+    /// </summary>
     /// <param name="client">The client.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The command names.</returns>
@@ -44,19 +56,42 @@ public static class CoreCommands
     public static async Task<MiList<string>> WhichAsync(this MiClient client, CancellationToken cancellationToken = default)
     {
         var result = await MiReply.RunAsync(client, "which", MiParams.None, cancellationToken).ConfigureAwait(false);
-        return new MiList<string>(MiReply.Strings(result), result);
+        var names = MiReply.Strings(result);
+        if (MiCommandCatalog.DialectOf(names) is not MiDialect.Unknown and var dialect)
+        {
+            client.Dialect = dialect;
+        }
+
+        return new MiList<string>(names, result);
     }
 
-    /// <summary>Runs <c>which</c> for one command: its parameter recipes (each recipe is a list of parameter names).</summary>
+    /// <summary>
+    /// Runs <c>which</c> for one command: its parameter recipes (each recipe is a list of parameter names). A 3.x or 4.0
+    /// name of a catalogue command is sent as the server's dialect names it, so <c>domain_dump</c> works on 4.0 too.
+    /// </summary>
     /// <param name="client">The client.</param>
-    /// <param name="command">The command, for example <c>log_level</c>.</param>
+    /// <param name="command">The command, for example <c>log_level</c> or <c>core:log_level</c>.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>One entry per recipe; an empty entry is the recipe without parameters.</returns>
     /// <exception cref="MiCommandException">OpenSIPS answered with an error (404 "unknown MI command").</exception>
     public static async Task<MiList<IReadOnlyList<string>>> WhichAsync(this MiClient client, string command, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(command);
-        var result = await MiReply.RunAsync(client, "which", MiParams.Positional(command), cancellationToken).ConfigureAwait(false);
+        var name = MiCommandCatalog.NameFor(command, client.Dialect);
+        var response = await MiReply.SendAsync(client, "which", MiParams.Positional(name), cancellationToken).ConfigureAwait(false);
+        if (response.Error is { Code: 404 } && MiCommandCatalog.Find(name)?.OtherName(name) is { } other)
+        {
+            // "unknown MI command": the server speaks the other dialect (or was never asked which one it speaks).
+            var retry = await MiReply.SendAsync(client, "which", MiParams.Positional(other), cancellationToken).ConfigureAwait(false);
+            if (retry.IsSuccess)
+            {
+                client.Dialect = other.Contains(':', StringComparison.Ordinal) ? MiDialect.OpenSips4 : MiDialect.OpenSips3;
+                response = retry;
+            }
+        }
+
+        var result = response.GetResult();
         var recipes = result.ValueKind == JsonValueKind.Array ? result.EnumerateArray().Select(MiReply.Strings).ToArray() : [];
         return new MiList<IReadOnlyList<string>>(recipes, result);
     }
@@ -139,14 +174,28 @@ public static class CoreCommands
     public static Task MemShmDumpAsync(this MiClient client, int? logLevel = null, CancellationToken cancellationToken = default) =>
         MiReply.RunOkAsync(client, "mem_shm_dump", logLevel is { } l ? MiParams.Positional(l) : MiParams.None, cancellationToken);
 
-    /// <summary>Runs <c>shm_check</c>: a full scan of the shared memory pool (only in builds with the debug allocator; OpenSIPS aborts if the pool is corrupt).</summary>
+    /// <summary>
+    /// Runs <c>shm_check</c>: a full scan of the shared memory pool, which only OpenSIPS running the q_malloc debug
+    /// allocator performs (OpenSIPS aborts if the pool is corrupt). Any other allocator (the default) answers
+    /// -32000 "Command handler returned null", and builds without the debug allocator do not have the command: both
+    /// give a result whose <see cref="ShmCheckResult.TotalFragments"/> is <see langword="null"/>.
+    /// </summary>
     /// <param name="client">The client.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The number of fragments, or <see langword="null"/> when the build does not support the check.</returns>
+    /// <returns>The number of fragments, or <see langword="null"/> when the server does not perform the check.</returns>
     /// <exception cref="MiCommandException">OpenSIPS answered with an error.</exception>
     public static async Task<ShmCheckResult> ShmCheckAsync(this MiClient client, CancellationToken cancellationToken = default)
     {
-        var result = await MiReply.RunAsync(client, "shm_check", MiParams.None, cancellationToken).ConfigureAwait(false);
+        var response = await MiReply.SendAsync(client, "shm_check", MiParams.None, cancellationToken).ConfigureAwait(false);
+
+        // Without the q_malloc debug allocator in use the handler returns nothing, which OpenSIPS reports as
+        // -32000 "Server error" with data "Command handler returned null"; builds without it do not export the command.
+        if (response.Error is { Code: -32000, DataText: "Command handler returned null" } or { Code: MiCommandRouter.MethodNotFound })
+        {
+            return new ShmCheckResult(null, default);
+        }
+
+        var result = response.GetResult();
         return new ShmCheckResult(MiReply.Int64(result, "total_fragments"), result);
     }
 
@@ -350,8 +399,8 @@ public sealed record ProcessLogLevel(int? Pid, int? LogLevel, string? Type, Json
 }
 
 /// <summary>The <c>shm_check</c> reply.</summary>
-/// <param name="TotalFragments">The number of fragments scanned, or <see langword="null"/> when this OpenSIPS build has no debug allocator.</param>
-/// <param name="Raw">The JSON result.</param>
+/// <param name="TotalFragments">The number of fragments scanned, or <see langword="null"/> when the server does not run the q_malloc debug allocator.</param>
+/// <param name="Raw">The JSON result (undefined when the server did not perform the check).</param>
 public sealed record ShmCheckResult(long? TotalFragments, JsonElement Raw);
 
 /// <summary>One entry of the <c>list_tcp_conns</c> reply.</summary>
@@ -386,7 +435,10 @@ public sealed record EventInfo(string? Name, int? Id, JsonElement Raw)
     internal static EventInfo Read(JsonElement e) => new(MiReply.String(e, "name"), MiReply.Int32(e, "id"), e);
 }
 
-/// <summary>One event of the <c>subscribers_list</c> reply with its subscribers.</summary>
+/// <summary>
+/// One event of the <c>subscribers_list</c> reply with its subscribers: <c>{"name","id","Subscribers":[…]}</c>, or
+/// <c>{"name","id","Subscriber":{…}}</c> when one socket was asked for.
+/// </summary>
 /// <param name="Name">The event name.</param>
 /// <param name="Id">The event id.</param>
 /// <param name="Subscribers">The subscribers.</param>
@@ -394,7 +446,9 @@ public sealed record EventInfo(string? Name, int? Id, JsonElement Raw)
 public sealed record EventSubscribers(string? Name, int? Id, IReadOnlyList<EventSubscriber> Subscribers, JsonElement Raw)
 {
     internal static EventSubscribers Read(JsonElement e) =>
-        new(MiReply.String(e, "name"), MiReply.Int32(e, "id"), MiReply.List(e, "Subscribers", EventSubscriber.Read), e);
+        new(MiReply.String(e, "name"), MiReply.Int32(e, "id"),
+            MiReply.TryMember(e, "Subscriber", out var one) ? [EventSubscriber.Read(one)] : MiReply.List(e, "Subscribers", EventSubscriber.Read),
+            e);
 }
 
 /// <summary>One subscriber of an event: <c>{"socket","expire","ttl"}</c>.</summary>

@@ -9,13 +9,19 @@ namespace OpenSips.Mi.Commands;
 /// </summary>
 internal static class MiReply
 {
-    /// <summary>Runs a typed command: errors become <see cref="MiCommandException"/>, the result is returned.</summary>
+    /// <summary>
+    /// Runs a typed command under the name the server answers to (<paramref name="method"/> is the 3.x name; see
+    /// <see cref="MiCommandRouter"/>): errors become <see cref="MiCommandException"/>, the result is returned.
+    /// </summary>
     public static async Task<JsonElement> RunAsync(MiClient client, string method, MiParams parameters, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        var response = await client.CommandAsync(method, parameters, timeout, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(client, method, parameters, cancellationToken, timeout).ConfigureAwait(false);
         return response.GetResult();
     }
+
+    /// <summary>Sends a typed command under the name the server answers to and returns the response as it came.</summary>
+    public static Task<MiResponse> SendAsync(MiClient client, string method, MiParams parameters, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        MiCommandRouter.CommandAsync(client, method, parameters, timeout, cancellationToken);
 
     /// <summary>Runs a command whose result is only an acknowledgement (usually the string <c>"OK"</c>).</summary>
     public static async Task RunOkAsync(MiClient client, string method, MiParams parameters, CancellationToken cancellationToken)

@@ -74,14 +74,21 @@ public static class TmCommands
         return MiReply.RunOkAsync(client, "t_uac_cancel", MiParams.Positional(callId, cseq), cancellationToken);
     }
 
-    /// <summary>Runs <c>t_hash</c>: the load of each transaction hash bucket.</summary>
+    /// <summary>
+    /// Runs <c>t_hash</c>: the load of each transaction hash bucket. tm has 65536 buckets, so the reply is about 2.4 MB
+    /// and OpenSIPS needs many seconds to build it (its JSON builder appends each bucket by walking the list so far):
+    /// it does not fit an mi_datagram reply (the client gets a plain-text error instead), and over mi_http or mi_fifo
+    /// it needs a <paramref name="timeout"/> of a minute or more. The MI process that runs it answers nothing else meanwhile.
+    /// </summary>
     /// <param name="client">The client.</param>
+    /// <param name="timeout">This call's timeout, or <see langword="null"/> for the client's.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>One entry per bucket.</returns>
     /// <exception cref="MiCommandException">OpenSIPS answered with an error.</exception>
-    public static async Task<MiList<TmHashBucket>> THashAsync(this MiClient client, CancellationToken cancellationToken = default)
+    /// <exception cref="MiProtocolException">The reply did not fit the transport (mi_datagram).</exception>
+    public static async Task<MiList<TmHashBucket>> THashAsync(this MiClient client, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var result = await MiReply.RunAsync(client, "t_hash", MiParams.None, cancellationToken).ConfigureAwait(false);
+        var result = await MiReply.RunAsync(client, "t_hash", MiParams.None, cancellationToken, timeout).ConfigureAwait(false);
         var buckets = result.ValueKind == JsonValueKind.Array ? result.EnumerateArray().Select(TmHashBucket.Read).ToArray() : [];
         return new MiList<TmHashBucket>(buckets, result);
     }

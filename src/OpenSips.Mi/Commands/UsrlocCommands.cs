@@ -127,7 +127,7 @@ public static class UsrlocCommands
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(table);
         var parameters = aor is null ? MiParams.Positional(table) : MiParams.Positional(table, aor);
-        var response = await client.CommandAsync("ul_sync", parameters, cancellationToken).ConfigureAwait(false);
+        var response = await MiReply.SendAsync(client, "ul_sync", parameters, cancellationToken).ConfigureAwait(false);
         if (response.Error is { Code: 200 } synced)
         {
             return synced.Message;

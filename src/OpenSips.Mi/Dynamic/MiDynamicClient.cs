@@ -14,6 +14,8 @@ namespace OpenSips.Mi;
 /// <remarks>
 /// <list type="bullet">
 /// <item>Command names: <c>mi.ul_show_contact(…)</c> as written; PascalCase is mapped to snake_case (<c>mi.UlShowContact(…)</c>).
+/// A name of <see cref="Commands.MiCommandCatalog"/> is sent as the server's <see cref="MiClient.Dialect"/> names it, like
+/// the typed commands do: <c>mi.domain_dump()</c> reaches <c>domain:dump</c> on OpenSIPS 4.0, which dropped the 3.x name.
 /// Any name, including OpenSIPS 4 names such as <c>tm:uac_dlg</c>, can be called verbatim with <c>mi.Call("tm:uac_dlg", …)</c>.</item>
 /// <item>Positional arguments become a JSON array: <c>mi.ul_show_contact("location", "alice")</c> → <c>["location","alice"]</c>.
 /// A single .NET array or list is spread into the positional parameters, like the gem's <c>lb_status([1, 0])</c>;
@@ -70,7 +72,8 @@ public sealed class MiDynamicClient : DynamicObject
         args ??= [];
         var names = binder.CallInfo.ArgumentNames;
         string command;
-        if (binder.Name == CallMemberName)
+        var verbatim = binder.Name == CallMemberName;
+        if (verbatim)
         {
             if (args.Length - names.Count < 1 || args[0] is not string explicitName)
             {
@@ -86,7 +89,9 @@ public sealed class MiDynamicClient : DynamicObject
         }
 
         var call = Bind(command, names, args);
-        result = Client.CommandAsync(command, call.Parameters, call.Timeout, call.CancellationToken);
+        result = verbatim
+            ? Client.CommandAsync(command, call.Parameters, call.Timeout, call.CancellationToken)
+            : MiCommandRouter.CommandAsync(Client, command, call.Parameters, call.Timeout, call.CancellationToken);
         return true;
     }
 

@@ -288,4 +288,17 @@ public sealed class CoreCommandsTests
         var events = await s.Client.SubscribersListAsync("E_UL_AOR_INSERT", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, Assert.Single(events).Subscribers.Count);
     }
+
+    [Fact]
+    public async Task Subscribers_for_one_socket_reads_the_single_subscriber_object()
+    {
+        // Shape seen on real 3.4.18, 3.6.8 and 4.0.1: one socket gives "Subscriber" (an object), not "Subscribers".
+        await using var s = await EmulatorSession.StartAsync();
+        s.Answer("subscribers_list", null,
+            "{\"Event\":{\"name\":\"E_CORE_THRESHOLD\",\"id\":1,\"Subscriber\":{\"socket\":\"udp:127.0.0.1:9999\",\"expire\":120,\"ttl\":118}}}");
+        var events = await s.Client.SubscribersListAsync("E_CORE_THRESHOLD", "udp:127.0.0.1:9999", TestContext.Current.CancellationToken);
+        var subscriber = Assert.Single(Assert.Single(events).Subscribers);
+        Assert.Equal("udp:127.0.0.1:9999", subscriber.Socket);
+        Assert.Equal(118, subscriber.Ttl);
+    }
 }

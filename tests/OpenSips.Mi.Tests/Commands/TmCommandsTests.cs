@@ -63,7 +63,7 @@ public sealed class TmCommandsTests
     {
         await using var s = await EmulatorSession.StartAsync();
         s.Answer("t_hash", null, "[{\"index\":0,\"Current\":1,\"Total\":10},{\"index\":1,\"Current\":0,\"Total\":3}]");
-        var buckets = await s.Client.THashAsync(Ct);
+        var buckets = await s.Client.THashAsync(cancellationToken: Ct);
         Assert.Equal(2, buckets.Count);
         Assert.Equal(10, buckets[0].Total);
         Assert.Equal(1, buckets[1].Index);
