@@ -17,8 +17,9 @@ internal static class CommandCatalog
         ["reset_statistics"] = new() { ["statistics"] = MiParamType.Array },
         ["event_subscribe"] = new() { ["expire"] = MiParamType.Int },
         ["raise_event"] = new() { ["params"] = MiParamType.Any },
-        ["ul_dump"] = new() { ["brief"] = MiParamType.Any },
-        ["ul_add"] = new() { ["expires"] = MiParamType.Int, ["flags"] = MiParamType.Int, ["methods"] = MiParamType.Int },
+        ["ul_dump"] = new() { ["brief"] = MiParamType.Int },
+        ["ul_add"] = new() { ["expires"] = MiParamType.Int, ["flags"] = MiParamType.Int, ["cflags"] = MiParamType.Int, ["methods"] = MiParamType.Int },
+        ["cache_store"] = new() { ["expire"] = MiParamType.Int },
     };
 
     private static readonly Lazy<IReadOnlyList<CatalogCommand>> Loaded = new(Load);

@@ -80,7 +80,8 @@ internal static class CoreCommands
         var name = r.GetString("mi_cmd", 0);
         if (name is null)
         {
-            return MiEmulatorReply.Result(new JsonObject { ["Usage"] = "help mi_cmd - returns information about 'mi_cmd'" });
+            // A bare string, not an object (checked against a real 3.6.8 and 4.0.1).
+            return MiEmulatorReply.Result(JsonValue.Create("Usage: help mi_cmd - returns information about 'mi_cmd'"));
         }
 
         var entry = ctx.Registry.Find(name);

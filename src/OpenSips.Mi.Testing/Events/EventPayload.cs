@@ -10,6 +10,26 @@ internal static class EventPayload
     public static byte[] Named(JsonObject? parameters) => CJson.Serialize(parameters ?? []);
 
     /// <summary>
+    /// raise_event with a JSON object in a string: numbers become integers (cJSON's valueint, so 1.9 is 1), strings stay
+    /// strings, anything else (objects, arrays, booleans, null) is sent as its unformatted JSON text in a string.
+    /// </summary>
+    public static byte[] FromJsonString(JsonObject parsed)
+    {
+        var converted = new JsonObject();
+        foreach (var (key, value) in parsed)
+        {
+            converted[key] = value switch
+            {
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => JsonValue.Create(CJson.ToCInt(JsonNumbers.AsDouble(v) ?? 0)),
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => JsonValue.Create(v.GetValue<string>()),
+                _ => JsonValue.Create(value?.ToJsonString() ?? "null"),
+            };
+        }
+
+        return Named(converted);
+    }
+
+    /// <summary>
     /// raise_event with an array: OpenSIPS makes one parameter per value with an EMPTY name and the value as a string,
     /// so the object has duplicate empty keys: <c>{"":"1","":"two","":"3"}</c> (fact 41). JsonObject cannot hold that.
     /// </summary>

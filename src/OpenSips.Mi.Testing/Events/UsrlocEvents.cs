@@ -18,7 +18,7 @@ internal static class UsrlocEvents
         ["user_agent"] = c.UserAgent,
         ["socket"] = c.Socket,
         ["bflags"] = c.Flags,
-        ["expires"] = c.ExpiresAt.ToUnixTimeSeconds(),
+        ["expires"] = c.ExpiresAt == DateTimeOffset.MaxValue ? 0 : c.ExpiresAt.ToUnixTimeSeconds(),
         ["callid"] = c.CallId,
         ["cseq"] = c.CSeq,
         ["attr"] = string.Empty,

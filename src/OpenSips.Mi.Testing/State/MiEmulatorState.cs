@@ -79,6 +79,15 @@ public sealed class MiEmulatorState
         }
     }
 
+    /// <summary>Drops the expired subscribers of an event (OpenSIPS does it before listing them).</summary>
+    internal void RemoveExpired(string eventName, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _subscribers.RemoveAll(s => s.Event == eventName && s.IsExpired(now));
+        }
+    }
+
     /// <summary>Adds or refreshes a subscription (same event and socket: it keeps its place, with the new expire and time).</summary>
     /// <param name="subscriber">The subscription.</param>
     public void Subscribe(MiSubscriber subscriber)
