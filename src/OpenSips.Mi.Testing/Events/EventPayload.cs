@@ -30,13 +30,13 @@ internal static class EventPayload
     }
 
     /// <summary>
-    /// raise_event with an array: OpenSIPS makes one parameter per value with an EMPTY name and the value as a string,
-    /// so the object has duplicate empty keys: <c>{"":"1","":"two","":"3"}</c> (fact 41). JsonObject cannot hold that.
+    /// raise_event with an array: OpenSIPS makes one unnamed parameter per value, as a string, and prints unnamed
+    /// parameters as a JSON array: <c>["1","two","3"]</c> (checked against a real 3.4.18, 3.6.8 and 4.0.1).
     /// </summary>
     public static byte[] Unnamed(JsonArray values)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        buffer.Write("{"u8);
+        buffer.Write("["u8);
         for (var i = 0; i < values.Count; i++)
         {
             if (i > 0)
@@ -44,7 +44,6 @@ internal static class EventPayload
                 buffer.Write(","u8);
             }
 
-            buffer.Write("\"\":"u8);
             var text = ParamValues.AsString(values[i]) ?? values[i]?.ToJsonString();
             if (text is null)
             {
@@ -56,18 +55,25 @@ internal static class EventPayload
             }
         }
 
-        buffer.Write("}"u8);
+        buffer.Write("]"u8);
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary><c>{"jsonrpc":"2.0","method":"E_…","params":{…}}</c> (no id: a notification).</summary>
+    /// <summary>
+    /// <c>{"jsonrpc":"2.0","method":"E_…","params":{…}}</c> (no id: a notification). An event without parameters has no
+    /// <c>params</c> member at all, as OpenSIPS's evi_build_payload prints it.
+    /// </summary>
     public static byte[] Notification(string method, ReadOnlySpan<byte> parameters)
     {
         var buffer = new ArrayBufferWriter<byte>(parameters.Length + 64);
         buffer.Write("{\"jsonrpc\":\"2.0\",\"method\":"u8);
         CJson.WriteString(buffer, method);
-        buffer.Write(",\"params\":"u8);
-        buffer.Write(parameters);
+        if (!parameters.SequenceEqual("{}"u8))
+        {
+            buffer.Write(",\"params\":"u8);
+            buffer.Write(parameters);
+        }
+
         buffer.Write("}"u8);
         return buffer.WrittenSpan.ToArray();
     }

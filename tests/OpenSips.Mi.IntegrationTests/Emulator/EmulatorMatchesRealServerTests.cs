@@ -92,3 +92,28 @@ public sealed class EmulatorMatchesRealServer36(Servers36 servers) : EmulatorMat
     [MemberData(nameof(Cases))]
     public Task Emulator_reply_has_the_real_servers_shape(string caseName, WireTransport transport) => CompareAsync(caseName, transport);
 }
+
+/// <summary>The emulator with the 4.0 dialect against OpenSIPS 4.0.1: the whole table (3.x names are aliases there) plus the 4.0 names.</summary>
+[Collection(V40.Name)]
+public sealed class EmulatorMatchesRealServer40(Servers40 servers) : EmulatorMatchesRealServerTests<Servers40>(servers)
+{
+    public static TheoryData<string, WireTransport> Cases()
+    {
+        var data = new TheoryData<string, WireTransport>();
+        foreach (var transport in Enum.GetValues<WireTransport>())
+        {
+            foreach (var name in ShapeCases.Names(4))
+            {
+                data.Add(name, transport);
+            }
+        }
+
+        return data;
+    }
+
+    protected override MiEmulatorOptions EmulatorOptions => new() { Dialect = MiEmulatorDialect.OpenSips40 };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Emulator_with_the_4_0_dialect_has_the_real_servers_shape(string caseName, WireTransport transport) => CompareAsync(caseName, transport);
+}

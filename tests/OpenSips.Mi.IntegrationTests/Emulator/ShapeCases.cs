@@ -37,11 +37,15 @@ public static partial class ShapeCases
 {
     private static readonly ShapeRules Shapes = new() { ValuesVolatile = true, ArraysByShape = true };
 
-    /// <summary>The real server loads more modules: compare the names the emulator also lists, in the real order.</summary>
+    /// <summary>
+    /// The real server loads more modules: the real names are narrowed to the modules the emulator has (by the part
+    /// before ':' in 4.0, by name in 3.x), then both lists must be equal, in order.
+    /// </summary>
     private static readonly ShapeRules KnownNames = new()
     {
+        ArraysExact = true,
         Normalize = (e, r) => (e, e is JsonArray ea && r is JsonArray ra
-            ? new JsonArray(ra.Where(n => ea.Any(x => x?.GetValue<string>() == n?.GetValue<string>())).Select(n => n?.DeepClone()).ToArray())
+            ? new JsonArray(ra.Where(n => ea.Any(x => SameModule(x?.GetValue<string>(), n?.GetValue<string>()))).Select(n => n?.DeepClone()).ToArray())
             : r),
     };
 
@@ -81,6 +85,11 @@ public static partial class ShapeCases
         },
     };
 
+    private static bool SameModule(string? emulator, string? real) =>
+        emulator is not null && real is not null && (emulator.Contains(':', StringComparison.Ordinal)
+            ? Group(emulator) == Group(real)
+            : emulator == real);
+
     private static string Group(string key) => key.Contains(':', StringComparison.Ordinal) ? key[..key.IndexOf(':', StringComparison.Ordinal)] : key;
 
     private static ShapeStep S(string method, string? parameters = null, ShapeRules? rules = null) => new(method, parameters, rules);
@@ -91,6 +100,8 @@ public static partial class ShapeCases
     private static ShapeStep Quiet(string method, string? parameters = null) => new(method, parameters, Compare: false);
 
     private static ShapeCase C(string name, params ShapeStep[] steps) => new(name, steps);
+
+    private static ShapeCase C4(string name, params ShapeStep[] steps) => new(name, steps) { Majors = new HashSet<int> { 4 } };
 
     public static IReadOnlyList<ShapeCase> All { get; } =
     [
@@ -226,6 +237,19 @@ public static partial class ShapeCases
             S("raise_event", "[\"E_CORE_PROC_AUTO_SCALE\"]"),
             NextSecond(),
             S("raise_event", "[\"E_CORE_PROC_AUTO_SCALE\"]")),
+
+        // OpenSIPS 4.0 names: module:command, the 3.x names as aliases, bare local names, ambiguous ones
+        C4("4.0 module:command names",
+            S("core:uptime"), S("core:version"), S("core:pwd"), S("core:which", rules: KnownNames), S("usrloc:dump", rules: Shapes),
+            S("statistics:get", "[[\"tm:\"]]", Shapes with { ArraysByShape = false }), S("statistics:list", "[[\"usrloc:\"]]"),
+            S("evi:list", rules: KnownEvents), S("cache:fetch", "[\"local\",\"{key}\"]"), S("usrloc:show_contact", "[\"location\",\"alice\"]"),
+            S("tm:uac_dlg", "[\"OPTIONS\"]"), S("core:log_level", "{\"level\":\"x\"}")),
+        C4("4.0 help", S("help", "[\"core:uptime\"]"), S("help", "[\"usrloc:dump\"]"), S("help", "[\"ul_dump\"]"), S("help", "[\"dump\"]"),
+            S("help", "[\"events_list\"]"), S("help", "[\"evi:subscribe\"]"), S("help", "[\"cache_store\"]"), S("help", "[\"shm_check\"]"),
+            S("help", "[\"get\"]"), S("help", "[\"domain_dump\"]"), S("core:help", "[\"tm:uac_dlg\"]")),
+        C4("4.0 bare names", S("dump", rules: Shapes), S("show_contact", "[\"location\",\"bob\"]"), S("uac_dlg", "[\"OPTIONS\"]"), S("subscribers")),
+        C4("4.0 ambiguous names", S("get"), S("get", "[[\"tm:\"]]"), S("reset")),
+        C4("4.0 unknown names", S("domain_dump"), S("core:nope"), S("nope:uptime"), S("usrloc:"), S(":uptime"), S("core:ul_dump"), S("usrloc:uptime")),
 
         // tm
         C("t_uac_dlg params",

@@ -105,7 +105,13 @@ public static partial class ShapeComparer
                 break;
             case JsonArray ra:
                 var ea = (JsonArray)e!;
-                if (ea.Count == ra.Count && !rules.ArraysByShape)
+                if (rules.ArraysExact && ea.Count != ra.Count)
+                {
+                    var en = ea.Select(x => x?.ToJsonString()).ToList();
+                    var rn = ra.Select(x => x?.ToJsonString()).ToList();
+                    diffs.Add($"{path}: emulator has {ea.Count} elements, real {ra.Count}\n    only emulator: {string.Join(", ", en.Except(rn))}\n    only real:     {string.Join(", ", rn.Except(en))}");
+                }
+                else if (ea.Count == ra.Count && !rules.ArraysByShape)
                 {
                     for (var i = 0; i < ra.Count; i++)
                     {
@@ -175,6 +181,9 @@ public sealed record ShapeRules
 
     /// <summary>No scalar value is compared, only types (counters, statistics).</summary>
     public bool ValuesVolatile { get; init; }
+
+    /// <summary>Arrays must have the same elements (after <see cref="Normalize"/>): a length difference lists what is missing where.</summary>
+    public bool ArraysExact { get; init; }
 
     /// <summary>Arrays are compared by element shapes even when they have the same length.</summary>
     public bool ArraysByShape { get; init; }
