@@ -160,7 +160,11 @@ internal static class OpenSipsConfig
             Load("httpd");
             Param("httpd", "ip", "127.0.0.1");
             Param("httpd", "port", ports.Http);
-            Param("httpd", "receive_buf_size", options.HttpReceiveBufferSize);
+            if (installation.HasHttpReceiveBufferSize)
+            {
+                Param("httpd", "receive_buf_size", options.HttpReceiveBufferSize);
+            }
+
             Load("mi_http");
             Param("mi_http", "root", "mi");
             Load(installation.XmlRpcModule);

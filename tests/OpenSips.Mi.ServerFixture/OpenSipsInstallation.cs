@@ -26,6 +26,12 @@ public sealed record OpenSipsInstallation(string Version, string Binary, string 
     public string XmlRpcModule => Major >= 4 ? "mi_xmlrpc" : "mi_xmlrpc_ng";
 
     /// <summary>
+    /// Whether httpd has <c>receive_buf_size</c> (3.6 and later). 3.4's httpd has no such limit: it takes a JSON body
+    /// only when it arrives in one piece (libmicrohttpd's first upload callback) and drops the connection otherwise.
+    /// </summary>
+    public bool HasHttpReceiveBufferSize => !Version.StartsWith("3.4.", StringComparison.Ordinal);
+
+    /// <summary>
     /// Builds (first time on a machine: about 5 minutes on 2 cores) or finds the server. Concurrent callers in this
     /// process share one build; other processes are kept out by a lock file.
     /// </summary>

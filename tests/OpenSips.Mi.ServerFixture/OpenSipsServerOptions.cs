@@ -15,7 +15,7 @@ public sealed record OpenSipsServerOptions
     /// <summary>tm's final-response timeout: how long <c>t_uac_dlg</c> waits for a silent phone before its 408 (OpenSIPS's default is 30 s).</summary>
     public int FrTimeoutSeconds { get; init; } = 3;
 
-    /// <summary>httpd's <c>receive_buf_size</c>: the largest mi_http/mi_xmlrpc request body (OpenSIPS's default is 1024).</summary>
+    /// <summary>httpd's <c>receive_buf_size</c>: the largest mi_http/mi_xmlrpc request body (OpenSIPS's default is 1024); 3.4 has no such parameter.</summary>
     public int HttpReceiveBufferSize { get; init; } = 8192;
 
     /// <summary>mi_datagram worker processes (<c>children_count</c>).</summary>

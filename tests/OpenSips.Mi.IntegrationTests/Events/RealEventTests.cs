@@ -89,22 +89,22 @@ public abstract class RealEventTests<TServers>(TServers servers) : RealServerTes
         await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUnix = false }, Ct);
         await using var emulatorMi = MiClient.Connect(MiConnectionOptions.Parse(emulator.UdpUri));
         await using var realMi = Servers.Connect(MiTransportKind.Udp);
-        await using var real = await realMi.SubscribeAsync("E_CORE_PROC_AUTO_SCALE", cancellationToken: Ct);
-        await using var emulated = await emulatorMi.SubscribeAsync("E_CORE_PROC_AUTO_SCALE", cancellationToken: Ct);
+        await using var real = await realMi.SubscribeAsync("E_CORE_THRESHOLD", cancellationToken: Ct);
+        await using var emulated = await emulatorMi.SubscribeAsync("E_CORE_THRESHOLD", cancellationToken: Ct);
         using var realWire = new WireClient(new Uri(Servers.Main.HttpUri), new Uri(Servers.Main.XmlRpcUri["xmlrpc+".Length..]), new IPEndPoint(IPAddress.Loopback, Servers.Main.Ports.MiDatagram));
         using var emulatorWire = new WireClient(emulator.HttpUri, emulator.XmlRpcUri, emulator.UdpEndPoint);
         string[] variants =
         [
-            """["E_CORE_PROC_AUTO_SCALE"]""",
-            """["E_CORE_PROC_AUTO_SCALE",[1,"two",-3]]""",
-            """["E_CORE_PROC_AUTO_SCALE","{\"s\":\"x\",\"n\":7,\"f\":1.9,\"m\":-3}"]""",
+            """["E_CORE_THRESHOLD"]""",
+            """["E_CORE_THRESHOLD",[1,"two",-3]]""",
+            """["E_CORE_THRESHOLD","{\"s\":\"x\",\"n\":7,\"f\":1.9,\"m\":-3}"]""",
 
             // One non-scalar member per event: OpenSIPS frees the text it prints for such a member before the event is
             // sent, so with several of them the bytes it sends are garbage.
-            """["E_CORE_PROC_AUTO_SCALE","{\"o\":{\"a\":[1,2]}}"]""",
-            """["E_CORE_PROC_AUTO_SCALE","{\"b\":true}"]""",
-            """["E_CORE_PROC_AUTO_SCALE","{\"z\":null}"]""",
-            """{"event":"E_CORE_PROC_AUTO_SCALE","params":["x"]}""",
+            """["E_CORE_THRESHOLD","{\"o\":{\"a\":[1,2]}}"]""",
+            """["E_CORE_THRESHOLD","{\"b\":true}"]""",
+            """["E_CORE_THRESHOLD","{\"z\":null}"]""",
+            """{"event":"E_CORE_THRESHOLD","params":["x"]}""",
         ];
         foreach (var variant in variants)
         {
@@ -114,8 +114,8 @@ public abstract class RealEventTests<TServers>(TServers servers) : RealServerTes
                 Assert.True(reply.Kind == "result", $"raise_event {variant}: {reply}");
             }
 
-            var fromReal = await NextAsync(real, "E_CORE_PROC_AUTO_SCALE", null);
-            var fromEmulator = await NextAsync(emulated, "E_CORE_PROC_AUTO_SCALE", null);
+            var fromReal = await NextAsync(real, "E_CORE_THRESHOLD", null);
+            var fromEmulator = await NextAsync(emulated, "E_CORE_THRESHOLD", null);
             TestContext.Current.TestOutputHelper?.WriteLine($"raise_event {variant}\n  real:     {Raw(fromReal)}\n  emulator: {Raw(fromEmulator)}");
 
             // Unnamed parameters: OpenSIPS copies them to shared memory leaving the name pointer uninitialised, so it
