@@ -31,7 +31,7 @@ public sealed class TransportQuirks36(Servers36 servers) : RealServerTest<Server
     [
         "http_get", "http_get_with_query", "http_put", "http_head", "http_wrong_root", "http_subpath", "http_root_trailing_slash",
         "http_get_slash", "http_http10", "http_connection_close", "http_ctype_missing", "http_ctype_text_plain", "http_ctype_form",
-        "http_ctype_text_xml_json_body", "http_empty_body", "http_charset_utf8", "http_chunked_request", "malformed_json",
+        "http_ctype_text_xml_json_body", "http_empty_body", "http_charset_utf8", "http_chunked_request", "http_expect_100", "malformed_json",
         "batch_request", "notification_uptime", "invalid_id_object", "id_float",
     ];
 
