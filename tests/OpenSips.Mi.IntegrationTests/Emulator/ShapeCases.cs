@@ -37,6 +37,25 @@ public static partial class ShapeCases
 {
     private static readonly ShapeRules Shapes = new() { ValuesVolatile = true, ArraysByShape = true };
 
+    /// <summary>ul_dump: the AORs both have (alice and bob); other tests of the collection may add their own for a while.</summary>
+    private static readonly ShapeRules Dump = Shapes with { Normalize = (e, r) => (OnlyPhones(e), OnlyPhones(r)) };
+
+    private static JsonNode? OnlyPhones(JsonNode? dump)
+    {
+        foreach (var domain in dump?["Domains"]?.AsArray() ?? [])
+        {
+            if (domain?["AORs"] is JsonArray aors)
+            {
+                foreach (var other in aors.Where(a => a?["AOR"]?.GetValue<string>() is not ("alice" or "bob")).ToList())
+                {
+                    aors.Remove(other);
+                }
+            }
+        }
+
+        return dump;
+    }
+
     /// <summary>
     /// The real server loads more modules: the real names are narrowed to the modules the emulator has (by the part
     /// before ':' in 4.0, by name in 3.x), then both lists must be equal, in order.
@@ -136,7 +155,7 @@ public static partial class ShapeCases
         // usrloc
         C("ul_show_contact registered", S("ul_show_contact", "[\"location\",\"alice\"]"), S("ul_show_contact", "{\"table_name\":\"location\",\"aor\":\"bob\"}"), S("ul_show_contact", "[\"location\",\"alice@example.com\"]")),
         C("ul_show_contact errors", S("ul_show_contact", "[\"location\",\"{aor}\"]"), S("ul_show_contact", "[\"nope\",\"alice\"]"), S("ul_show_contact", "[\"location\"]"), S("ul_show_contact", "{\"table\":\"location\",\"aor\":\"alice\"}"), S("ul_show_contact")),
-        C("ul_dump", S("ul_dump", rules: Shapes), S("ul_dump", "[1]", Shapes), S("ul_dump", "[\"1\"]", Shapes), S("ul_dump", "{\"brief\":0}", Shapes), S("ul_dump", "[0]", Shapes)),
+        C("ul_dump", S("ul_dump", rules: Dump), S("ul_dump", "[1]", Dump), S("ul_dump", "[\"1\"]", Dump), S("ul_dump", "{\"brief\":0}", Dump), S("ul_dump", "[0]", Dump)),
         C("ul_dump bad params", S("ul_dump", "[\"x\",\"y\"]"), S("ul_dump", "[\"x\"]"), S("ul_dump", "{\"short\":1}")),
         C("ul_add show rm",
             S("ul_add", "[\"location\",\"{aor}\",\"sip:{aor}@127.0.0.1:5099\",3600,\"0.5\",0,0,0]"),
@@ -242,7 +261,7 @@ public static partial class ShapeCases
 
         // OpenSIPS 4.0 names: module:command, the 3.x names as aliases, bare local names, ambiguous ones
         C4("4.0 module:command names",
-            S("core:uptime"), S("core:version"), S("core:pwd"), S("core:which", rules: KnownNames), S("usrloc:dump", rules: Shapes),
+            S("core:uptime"), S("core:version"), S("core:pwd"), S("core:which", rules: KnownNames), S("usrloc:dump", rules: Dump),
             S("statistics:get", "[[\"tm:\"]]", Shapes with { ArraysByShape = false }), S("statistics:list", "[[\"usrloc:\"]]"),
             S("evi:list", rules: KnownEvents), S("cache:fetch", "[\"local\",\"{key}\"]"), S("usrloc:show_contact", "[\"location\",\"alice\"]"),
             S("tm:uac_dlg", "[\"OPTIONS\"]"), S("core:log_level", "{\"level\":\"x\"}")),

@@ -124,6 +124,23 @@ public partial class EventGoldenTests
         Assert.Contains("\"code\":480,\"message\":\"Temporarily Unavailable\"", await Call("""{"jsonrpc":"2.0","method":"raise_event","params":["E_CORE_THRESHOLD"],"id":8}"""), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_event_without_parameters_has_no_params_member()
+    {
+        // As a real 3.6.8 sends raise_event without params (checked by the integration suite's RealEvents tests).
+        using var cts = Timeouts.Test();
+        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableHttp = false, EnableUnix = false }, cts.Token);
+        using var mi = new UdpProbe(emulator.UdpEndPoint);
+        using var subscriber = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        subscriber.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)subscriber.LocalEndPoint!).Port;
+        await mi.RequestAsync(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","method":"event_subscribe","params":["E_CORE_THRESHOLD","udp:127.0.0.1:{{port}}"],"id":1}"""), cts.Token);
+        await mi.RequestAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"raise_event","params":["E_CORE_THRESHOLD"],"id":2}"""), cts.Token);
+        Assert.Equal("""{"jsonrpc":"2.0","method":"E_CORE_THRESHOLD"}""", await ReceiveDatagramAsync(subscriber, emulator, cts.Token));
+        Assert.Equal(1, await emulator.RaiseEventAsync("E_CORE_THRESHOLD", []));
+        Assert.Equal("""{"jsonrpc":"2.0","method":"E_CORE_THRESHOLD"}""", await ReceiveDatagramAsync(subscriber, emulator, cts.Token));
+    }
+
     private static Task<int> RaiseCapturedAsync(MiEmulator emulator, string file)
     {
         var captured = JsonNode.Parse(WireData.Bytes(Folder, file))!;
