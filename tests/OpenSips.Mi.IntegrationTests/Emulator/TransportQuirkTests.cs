@@ -35,6 +35,14 @@ public sealed class TransportQuirks36(Servers36 servers) : RealServerTest<Server
         "batch_request", "notification_uptime", "invalid_id_object", "id_float",
     ];
 
+    public static TheoryData<string> XmlRpcCases() =>
+    [
+        "malformed_xml", "no_methodname", "not_methodcall", "log_level_untyped_value", "log_level_boolean", "log_level_double",
+        "array_containing_struct", "ul_show_contact_empty_string", "unknown_method",
+        "t_uac_dlg_positional_rejected", "log_level_bad_type", "log_level_too_many", "log_level_bad_name", "help_unknown",
+        "ctype_application_xml",
+    ];
+
     [Theory]
     [MemberData(nameof(DatagramCases))]
     public async Task A_datagram_quirk_still_holds_on_the_real_server_and_the_emulator_answers_the_same(string name)
@@ -54,11 +62,17 @@ public sealed class TransportQuirks36(Servers36 servers) : RealServerTest<Server
 
     [Theory]
     [MemberData(nameof(HttpCases))]
-    public async Task An_http_quirk_still_holds_on_the_real_server_and_the_emulator_answers_the_same(string name)
+    public Task An_http_quirk_still_holds_on_the_real_server_and_the_emulator_answers_the_same(string name) => HttpCaseAsync("http", name);
+
+    [Theory]
+    [MemberData(nameof(XmlRpcCases))]
+    public Task An_xmlrpc_quirk_still_holds_on_the_real_server_and_the_emulator_answers_the_same(string name) => HttpCaseAsync("xmlrpc", name);
+
+    private async Task HttpCaseAsync(string folder, string name)
     {
-        var request = WireData.Bytes("http", name + ".request.http");
+        var request = WireData.Bytes(folder, name + ".request.http");
         var capturedFile = name + ".response.http";
-        var captured = WireData.Exists("http", capturedFile) ? Summary(WireData.Bytes("http", capturedFile)) : "(closed without a response)";
+        var captured = WireData.Exists(folder, capturedFile) ? Summary(WireData.Bytes(folder, capturedFile)) : "(closed without a response)";
         var real = await HttpAsync(Servers.Main.Ports.Http, request);
 
         // The fixture's httpd takes 8 KiB bodies (receive_buf_size 8192); the emulator is told the same.
