@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace OpenSips.Mi.Testing;
 
 /// <summary>
-/// An in-process OpenSIPS 3.6.8 Management Interface on loopback: mi_datagram (UDP and UNIX), mi_http, mi_xmlrpc_ng and
+/// An in-process OpenSIPS 3.6.8 (or, with <see cref="MiEmulatorOptions.Dialect"/>, 4.0.1) Management Interface on loopback: mi_datagram (UDP and UNIX), mi_http, mi_xmlrpc_ng and
 /// mi_fifo, answering with the bytes a real OpenSIPS sends. Built-in commands work on <see cref="State"/>; tests can add
 /// or override commands with <see cref="Handle(string, Func{MiEmulatorRequest, MiEmulatorReply})"/> and inject faults.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class MiEmulator : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly MiEmulatorOptions _options;
-    private readonly CommandRegistry _registry = new();
+    private readonly CommandRegistry _registry;
     private readonly EmulatorHost _host;
     private readonly DirectoryInfo _tempDirectory;
     private readonly EventDispatcher _events;
@@ -29,8 +29,9 @@ public sealed class MiEmulator : IAsyncDisposable
     private MiEmulator(MiEmulatorOptions options)
     {
         _options = options;
+        _registry = new CommandRegistry(options.Dialect);
         var time = options.TimeProvider ?? TimeProvider.System;
-        State = new MiEmulatorState(time);
+        State = new MiEmulatorState(time, options.Dialect);
         _host = new EmulatorHost(new MiCore(_registry, time), Faults, options, _stopping.Token);
         _tempDirectory = Directory.CreateTempSubdirectory("opensips-mi-emu-");
         FifoReplyDirectory = options.FifoReplyDirectory ?? Directory.CreateDirectory(Path.Combine(_tempDirectory.FullName, "replies")).FullName;
@@ -117,10 +118,16 @@ public sealed class MiEmulator : IAsyncDisposable
     /// <summary>How many TCP connections the HTTP listener (mi_http and mi_xmlrpc_ng) has accepted, for checking keep-alive and connection reuse.</summary>
     public int HttpConnectionsAccepted => _http?.AcceptedConnections ?? 0;
 
-    /// <summary>The command names in <c>which</c> order.</summary>
+    /// <summary>Which OpenSIPS release the emulator answers as.</summary>
+    public MiEmulatorDialect Dialect => _options.Dialect;
+
+    /// <summary>The command names in <c>which</c> order (4.0 dialect: <c>module:command</c> names).</summary>
     public IReadOnlyList<string> Commands => _registry.Names;
 
-    /// <summary>Adds or overrides a command with a synchronous handler (an OpenSIPS command keeps its recipes).</summary>
+    /// <summary>
+    /// Adds or overrides a command with a synchronous handler (an OpenSIPS command keeps its recipes). With the 4.0
+    /// dialect, any name the command answers to selects it (<c>ul_dump</c>, <c>usrloc:dump</c> or <c>dump</c>).
+    /// </summary>
     /// <param name="command">The command name.</param>
     /// <param name="handler">Builds the reply.</param>
     public void Handle(string command, Func<MiEmulatorRequest, MiEmulatorReply> handler)
@@ -172,7 +179,7 @@ public sealed class MiEmulator : IAsyncDisposable
         return _events.Raise(eventName, EventPayload.Named(parameters));
     }
 
-    /// <summary>Removes a command (it then answers -32601 "Method not found").</summary>
+    /// <summary>Removes a command (it then answers -32601 "Method not found"), under any of its names.</summary>
     /// <param name="command">The command name.</param>
     /// <returns>Whether it existed.</returns>
     public bool Remove(string command) => _registry.Remove(command);

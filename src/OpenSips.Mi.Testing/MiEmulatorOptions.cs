@@ -9,6 +9,12 @@ public sealed record MiEmulatorOptions
     /// <summary>The default options.</summary>
     public static MiEmulatorOptions Default { get; } = new();
 
+    /// <summary>
+    /// Which OpenSIPS release to answer as: <see cref="MiEmulatorDialect.OpenSips36"/> (the default) or
+    /// <see cref="MiEmulatorDialect.OpenSips40"/> (module:command names, 3.x names as aliases, the 4.0 version string).
+    /// </summary>
+    public MiEmulatorDialect Dialect { get; init; } = MiEmulatorDialect.OpenSips36;
+
     /// <summary>Serve mi_datagram over UDP on 127.0.0.1 (ephemeral port).</summary>
     public bool EnableUdp { get; init; } = true;
 

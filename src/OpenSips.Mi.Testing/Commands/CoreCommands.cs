@@ -8,11 +8,14 @@ internal static class CoreCommands
 {
     public const string ServerVersion = "OpenSIPS (3.6.8 (x86_64/linux))";
 
+    public const string ServerVersion40 = "OpenSIPS (4.0.1 (x86_64/linux))";
+
     public static void Register(BuiltinContext ctx)
     {
         ctx.Sync("which", _ => MiEmulatorReply.Result(new JsonArray(ctx.Registry.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToArray())));
         ctx.Sync("uptime", _ => Uptime(ctx));
-        ctx.Sync("version", _ => MiEmulatorReply.Result(new JsonObject { ["Server"] = ServerVersion }));
+        var version = ctx.Options.Dialect == MiEmulatorDialect.OpenSips40 ? ServerVersion40 : ServerVersion;
+        ctx.Sync("version", _ => MiEmulatorReply.Result(new JsonObject { ["Server"] = version }));
         ctx.Sync("ps", _ => MiEmulatorReply.Result(new JsonObject
         {
             ["Processes"] = new JsonArray(ctx.State.Processes
@@ -80,7 +83,8 @@ internal static class CoreCommands
         var name = r.GetString("mi_cmd", 0);
         if (name is null)
         {
-            return MiEmulatorReply.Result(new JsonObject { ["Usage"] = "help mi_cmd - returns information about 'mi_cmd'" });
+            // A bare string, not an object (checked against a real 3.6.8 and 4.0.1).
+            return MiEmulatorReply.Result(JsonValue.Create("Usage: help mi_cmd - returns information about 'mi_cmd'"));
         }
 
         var entry = ctx.Registry.Find(name);

@@ -23,33 +23,53 @@ internal static class EventCommands
                 return MiEmulatorReply.Error(400, "Bad parameter value");
             }
 
-            // Re-subscribing the same socket refreshes it; expire 0 leaves it listed as expired (docs/wire-facts.md#ev-subscribe).
-            state.Subscribe(new MiSubscriber(name, socket, Math.Max(0, r.GetInt("expire", 2) ?? 3600), ctx.Time.GetUtcNow()));
+            var expire = r.GetInt("expire", 2) ?? 3600;
+            if (expire < 0)
+            {
+                return MiEmulatorReply.InvalidParams("Negative expire value");
+            }
+
+            // Re-subscribing the same socket refreshes it in place; expire 0 leaves it listed as expired until the
+            // next second, when listing it removes it.
+            state.Subscribe(new MiSubscriber(name, socket, expire, ctx.Time.GetUtcNow()));
             return MiEmulatorReply.Ok;
         });
         ctx.Sync("subscribers_list", r =>
         {
+            // As OpenSIPS's evi_print_event: expired subscribers are dropped first; an event without subscribers
+            // prints as {}; with a socket, the one subscriber is printed as "Subscriber".
+            var now = ctx.Time.GetUtcNow();
             var only = r.GetString("event", 0);
             if (only is not null)
             {
                 var index = state.Events.IndexOf(only);
                 if (index < 0)
                 {
-                    return MiEmulatorReply.Error(404, "Unknown event");
+                    return MiEmulatorReply.Error(404, "Event not published");
                 }
 
-                var node = EventNode(ctx, only, index, r.GetString("socket", 1));
-                return node is null
-                    ? MiEmulatorReply.Error(404, "Unknown subscriber")
-                    : MiEmulatorReply.Result(new JsonObject { ["Event"] = node });
+                state.RemoveExpired(only, now);
+                if (r.GetString("socket", 1) is { } socket)
+                {
+                    var one = state.Subscribers.FirstOrDefault(s => s.Event == only && s.Socket == socket);
+                    return one is null
+                        ? MiEmulatorReply.Error(404, "Subscriber does not exist")
+                        : MiEmulatorReply.Result(new JsonObject
+                        {
+                            ["Event"] = new JsonObject { ["name"] = only, ["id"] = index, ["Subscriber"] = SubscriberNode(one, now) },
+                        });
+                }
+
+                return MiEmulatorReply.Result(new JsonObject { ["Event"] = EventNode(state, only, index, now) });
             }
 
             var list = new JsonArray();
             for (var i = 0; i < state.Events.Count; i++)
             {
+                state.RemoveExpired(state.Events[i], now);
                 if (state.Subscribers.Any(s => s.Event == state.Events[i]))
                 {
-                    list.Add(EventNode(ctx, state.Events[i], i, null));
+                    list.Add(EventNode(state, state.Events[i], i, now));
                 }
             }
 
@@ -57,11 +77,17 @@ internal static class EventCommands
         });
         ctx.Sync("raise_event", r =>
         {
+            // The checks in the order of OpenSIPS's w_mi_raise_event (checked against a real 3.6.8).
             var name = r.GetString("event", 0) ?? string.Empty;
             if (!state.Events.Contains(name))
             {
-                // Not captured: OpenSIPS's mi_raise_event answers this for an event nobody registered.
-                return MiEmulatorReply.Error(400, "Event not registered");
+                return MiEmulatorReply.Error(404, "Event not registered");
+            }
+
+            // Any subscriber counts here, even an expired one; raising then drops the expired ones.
+            if (!state.Subscribers.Any(s => s.Event == name))
+            {
+                return MiEmulatorReply.Error(480, "Temporarily Unavailable");
             }
 
             byte[] parameters;
@@ -73,19 +99,14 @@ internal static class EventCommands
                 case JsonArray values:
                     parameters = EventPayload.Unnamed(values);
                     break;
-                case JsonObject named:
-                    parameters = EventPayload.Named(named);
-                    break;
+                case JsonObject:
+                    // An object is not a string: OpenSIPS only takes a JSON object inside a string.
+                    return MiEmulatorReply.Error(400, "No Params");
                 case JsonValue text when ParseObject(ParamValues.AsString(text)) is { } named:
-                    parameters = EventPayload.Named(named);
+                    parameters = EventPayload.FromJsonString(named);
                     break;
                 default:
-                    return MiEmulatorReply.Error(400, "Params should be a JSON object or array");
-            }
-
-            if (events.Live(name).Count == 0)
-            {
-                return MiEmulatorReply.Error(480, "Temporarily Unavailable");
+                    return MiEmulatorReply.Error(400, "Bad Params");
             }
 
             _ = events.Raise(name, parameters);
@@ -110,21 +131,20 @@ internal static class EventCommands
         }
     }
 
-    private static JsonObject? EventNode(BuiltinContext ctx, string name, int id, string? socket)
+    private static JsonObject EventNode(MiEmulatorState state, string name, int id, DateTimeOffset now)
     {
-        var now = ctx.Time.GetUtcNow();
-        var subs = ctx.State.Subscribers.Where(s => s.Event == name && (socket is null || s.Socket == socket)).Select(s =>
+        var subs = state.Subscribers.Where(s => s.Event == name).Select(s => (JsonNode)SubscriberNode(s, now)).ToArray();
+        return subs.Length == 0 ? [] : new JsonObject { ["name"] = name, ["id"] = id, ["Subscribers"] = new JsonArray(subs) };
+    }
+
+    private static JsonObject SubscriberNode(MiSubscriber s, DateTimeOffset now)
+    {
+        var ttl = s.Expire - (now.ToUnixTimeSeconds() - s.SubscribedAt.ToUnixTimeSeconds());
+        return new JsonObject
         {
-            var ttl = s.Expire - (int)(now - s.SubscribedAt).TotalSeconds;
-            return (JsonNode)new JsonObject
-            {
-                ["socket"] = s.Socket,
-                ["expire"] = s.Expire,
-                ["ttl"] = s.Expire == 0 || ttl <= 0 ? JsonValue.Create("expired") : JsonValue.Create(ttl),
-            };
-        }).ToArray();
-        return socket is not null && subs.Length == 0
-            ? null
-            : new JsonObject { ["name"] = name, ["id"] = id, ["Subscribers"] = new JsonArray(subs) };
+            ["socket"] = s.Socket,
+            ["expire"] = s.Expire,
+            ["ttl"] = ttl <= 0 ? JsonValue.Create("expired") : JsonValue.Create(ttl),
+        };
     }
 }

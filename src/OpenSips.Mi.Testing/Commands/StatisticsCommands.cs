@@ -39,15 +39,18 @@ internal static class StatisticsCommands
         });
         ctx.Sync("reset_statistics", r =>
         {
-            foreach (var selector in Selectors(r))
+            // Only single statistics by bare name; a group ("shmem:") or an unknown name is not found.
+            var found = false;
+            foreach (var selector in Selectors(r).Where(s => !s.EndsWith(':') && s != "all"))
             {
                 foreach (var (key, _, _) in stats.Resolve(selector))
                 {
                     stats.Reset(key);
+                    found = true;
                 }
             }
 
-            return MiEmulatorReply.Ok;
+            return found ? MiEmulatorReply.Ok : MiEmulatorReply.Error(404, "Statistics Not Found");
         });
         ctx.Sync("reset_all_statistics", _ =>
         {

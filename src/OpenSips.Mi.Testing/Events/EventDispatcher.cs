@@ -41,12 +41,14 @@ internal sealed class EventDispatcher : IAsyncDisposable
     public IReadOnlyList<MiSubscriber> Live(string eventName)
     {
         var now = _time.GetUtcNow();
-        return _state.Subscribers.Where(s => s.Event == eventName && s.Expire > 0 && now < s.SubscribedAt.AddSeconds(s.Expire)).Reverse().ToArray();
+        return _state.Subscribers.Where(s => s.Event == eventName && !s.IsExpired(now)).Reverse().ToArray();
     }
 
     /// <summary>Queues an event for every live subscriber; the task completes when it was sent (its value: to how many).</summary>
     public Task<int> Raise(string eventName, byte[] parameters)
     {
+        // Like evi_raise_event: expired subscribers are dropped as the event goes out.
+        _state.RemoveExpired(eventName, _time.GetUtcNow());
         var subscribers = Live(eventName);
         if (subscribers.Count == 0)
         {

@@ -10,13 +10,33 @@ internal static class EventPayload
     public static byte[] Named(JsonObject? parameters) => CJson.Serialize(parameters ?? []);
 
     /// <summary>
-    /// raise_event with an array: OpenSIPS makes one parameter per value with an EMPTY name and the value as a string,
-    /// so the object has duplicate empty keys: <c>{"":"1","":"two","":"3"}</c> (docs/wire-facts.md#ev-payloads). JsonObject cannot hold that.
+    /// raise_event with a JSON object in a string: numbers become integers (cJSON's valueint, so 1.9 is 1), strings stay
+    /// strings, anything else (objects, arrays, booleans, null) is sent as its unformatted JSON text in a string.
+    /// </summary>
+    public static byte[] FromJsonString(JsonObject parsed)
+    {
+        var converted = new JsonObject();
+        foreach (var (key, value) in parsed)
+        {
+            converted[key] = value switch
+            {
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => JsonValue.Create(CJson.ToCInt(JsonNumbers.AsDouble(v) ?? 0)),
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => JsonValue.Create(v.GetValue<string>()),
+                _ => JsonValue.Create(value?.ToJsonString() ?? "null"),
+            };
+        }
+
+        return Named(converted);
+    }
+
+    /// <summary>
+    /// raise_event with an array: OpenSIPS makes one unnamed parameter per value, as a string, and prints unnamed
+    /// parameters as a JSON array: <c>["1","two","3"]</c> (checked against a real 3.4.18, 3.6.8 and 4.0.1).
     /// </summary>
     public static byte[] Unnamed(JsonArray values)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        buffer.Write("{"u8);
+        buffer.Write("["u8);
         for (var i = 0; i < values.Count; i++)
         {
             if (i > 0)
@@ -24,7 +44,6 @@ internal static class EventPayload
                 buffer.Write(","u8);
             }
 
-            buffer.Write("\"\":"u8);
             var text = ParamValues.AsString(values[i]) ?? values[i]?.ToJsonString();
             if (text is null)
             {
@@ -36,18 +55,25 @@ internal static class EventPayload
             }
         }
 
-        buffer.Write("}"u8);
+        buffer.Write("]"u8);
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary><c>{"jsonrpc":"2.0","method":"E_…","params":{…}}</c> (no id: a notification).</summary>
+    /// <summary>
+    /// <c>{"jsonrpc":"2.0","method":"E_…","params":{…}}</c> (no id: a notification). An event without parameters has no
+    /// <c>params</c> member at all, as OpenSIPS's evi_build_payload prints it.
+    /// </summary>
     public static byte[] Notification(string method, ReadOnlySpan<byte> parameters)
     {
         var buffer = new ArrayBufferWriter<byte>(parameters.Length + 64);
         buffer.Write("{\"jsonrpc\":\"2.0\",\"method\":"u8);
         CJson.WriteString(buffer, method);
-        buffer.Write(",\"params\":"u8);
-        buffer.Write(parameters);
+        if (!parameters.SequenceEqual("{}"u8))
+        {
+            buffer.Write(",\"params\":"u8);
+            buffer.Write(parameters);
+        }
+
         buffer.Write("}"u8);
         return buffer.WrittenSpan.ToArray();
     }

@@ -17,8 +17,9 @@ internal static class UsrlocEvents
         ["qval"] = QValue(c.Q),
         ["user_agent"] = c.UserAgent,
         ["socket"] = c.Socket,
-        ["bflags"] = c.Flags,
-        ["expires"] = c.ExpiresAt.ToUnixTimeSeconds(),
+        // The contact's branch flags (cflags), not its usrloc flags: ul_add with flags 3 still sends 0.
+        ["bflags"] = 0,
+        ["expires"] = c.ExpiresAt == DateTimeOffset.MaxValue ? 0 : c.ExpiresAt.ToUnixTimeSeconds(),
         ["callid"] = c.CallId,
         ["cseq"] = c.CSeq,
         ["attr"] = string.Empty,

@@ -12,6 +12,9 @@ public static class JsonRpcCodes
     /// <summary>-32601 "Method not found".</summary>
     public const int MethodNotFound = -32601;
 
+    /// <summary>-32001 "Method ambiguous" (OpenSIPS 4.0: a bare command name several modules export).</summary>
+    public const int MethodAmbiguous = -32001;
+
     /// <summary>-32602 "Invalid params".</summary>
     public const int InvalidParams = -32602;
 

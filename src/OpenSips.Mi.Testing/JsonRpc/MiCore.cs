@@ -85,7 +85,10 @@ internal sealed class MiCore
         var entry = _registry.Find(request.Method);
         if (entry is null)
         {
-            return MiEmulatorReply.Error(JsonRpcCodes.MethodNotFound, "Method not found");
+            // OpenSIPS 4.0 names the candidates of a bare name several modules export.
+            return _registry.Ambiguous(request.Method) is { } candidates
+                ? MiEmulatorReply.Error(JsonRpcCodes.MethodAmbiguous, "Method ambiguous", "supported names: " + string.Join(", ", candidates))
+                : MiEmulatorReply.Error(JsonRpcCodes.MethodNotFound, "Method not found");
         }
 
         var paramError = ParamMatcher.Check(entry.Recipes, request.Params);

@@ -18,7 +18,7 @@ internal static partial class UacValidator
         var nextHop = r.GetString("next_hop");
         if (nextHop is not null && !SipUri().IsMatch(nextHop))
         {
-            return MiEmulatorReply.Error(400, "Invalid next hop");
+            return MiEmulatorReply.Error(400, "Invalid next_hop");
         }
 
         var socket = r.GetString("socket");
@@ -33,10 +33,17 @@ internal static partial class UacValidator
             return MiEmulatorReply.Error(400, "Bad headers");
         }
 
+        // tm's mi_check_msg, in its order: the body headers (only with a body), To, From, CSeq.
         var parsed = SipHeaders.Split(headers);
-        if (SipHeaders.Find(parsed, "From") is null)
+        var body = r.GetString("body");
+        if (!string.IsNullOrEmpty(body) && SipHeaders.Find(parsed, "Content-Type") is null)
         {
-            return MiEmulatorReply.Error(400, "From missing");
+            return MiEmulatorReply.Error(400, "Content-Type missing");
+        }
+
+        if (!string.IsNullOrEmpty(body) && SipHeaders.Find(parsed, "Content-Length") is not null)
+        {
+            return MiEmulatorReply.Error(400, "Content-Length disallowed");
         }
 
         if (SipHeaders.Find(parsed, "To") is null)
@@ -44,24 +51,23 @@ internal static partial class UacValidator
             return MiEmulatorReply.Error(400, "To missing");
         }
 
+        if (SipHeaders.Find(parsed, "From") is null)
+        {
+            return MiEmulatorReply.Error(400, "From missing");
+        }
+
         if (SipHeaders.Find(parsed, "CSeq") is { } cseq)
         {
             var parts = cseq.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length != 2 || !int.TryParse(parts[0], out _) || !string.Equals(parts[1], method, StringComparison.Ordinal))
+            if (parts.Length == 0 || !uint.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                return MiEmulatorReply.Error(400, "Bad CSeq number");
+            }
+
+            if (parts.Length != 2 || !string.Equals(parts[1], method, StringComparison.Ordinal))
             {
                 return MiEmulatorReply.Error(400, "CSeq method mismatch");
             }
-        }
-
-        var body = r.GetString("body");
-        if (!string.IsNullOrEmpty(body) && SipHeaders.Find(parsed, "Content-Type") is null)
-        {
-            return MiEmulatorReply.Error(400, "Content-Type missing");
-        }
-
-        if (SipHeaders.Find(parsed, "Content-Length") is not null)
-        {
-            return MiEmulatorReply.Error(400, "Content-Length disallowed");
         }
 
         uac = new MiUacRequest(method, ruri, headers, body, nextHop, socket, r);

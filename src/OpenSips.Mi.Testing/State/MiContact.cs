@@ -9,7 +9,7 @@ public sealed record MiContact
     /// <summary>usrloc's 64-bit contact id (printed as a string).</summary>
     public string ContactId { get; init; } = "0";
 
-    /// <summary>When the contact expires (absolute, emulator clock).</summary>
+    /// <summary>When the contact expires (absolute, emulator clock); <see cref="DateTimeOffset.MaxValue"/> for a permanent contact (<c>ul_add</c> with expires 0), printed as <c>"permanent"</c>.</summary>
     public DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>q value as text, empty when unset.</summary>
@@ -33,7 +33,7 @@ public sealed record MiContact
     /// <summary>Contact flags as text.</summary>
     public string Cflags { get; init; } = string.Empty;
 
-    /// <summary>The receiving socket.</summary>
+    /// <summary>The receiving socket; empty for a contact without one (added with <c>ul_add</c>), which is then printed without <c>Socket</c>.</summary>
     public string Socket { get; init; } = "udp:127.0.0.1:5060";
 
     /// <summary>Allowed methods bitmask (4294967295 = all, which exceeds int32).</summary>

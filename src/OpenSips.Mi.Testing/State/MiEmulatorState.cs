@@ -7,8 +7,16 @@ public sealed class MiEmulatorState
     private readonly List<MiSubscriber> _subscribers = [];
     private int _globalLogLevel = 3;
 
-    internal MiEmulatorState(TimeProvider time)
+    internal MiEmulatorState(TimeProvider time, MiEmulatorDialect dialect = MiEmulatorDialect.OpenSips36)
     {
+        if (dialect == MiEmulatorDialect.OpenSips40)
+        {
+            // 4.0's core publishes two profiling events after E_CORE_TCP_DISCONNECT.
+            var at = Events.IndexOf("E_CORE_TCP_DISCONNECT") + 1;
+            Events.Insert(at, "E_PROFILING_SCRIPT");
+            Events.Insert(at + 1, "E_PROFILING_PROC");
+        }
+
         StartedAt = time.GetLocalNow();
         Processes =
         [
@@ -76,6 +84,15 @@ public sealed class MiEmulatorState
             {
                 return _subscribers.ToArray();
             }
+        }
+    }
+
+    /// <summary>Drops the expired subscribers of an event (OpenSIPS does it before listing them).</summary>
+    internal void RemoveExpired(string eventName, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _subscribers.RemoveAll(s => s.Event == eventName && s.IsExpired(now));
         }
     }
 

@@ -6,6 +6,9 @@ namespace OpenSips.Mi.Testing;
 public sealed class MiStatistics
 {
     private static readonly string[] NonIncrementalGroups = ["shmem", "rpmem", "load", "pkmem"];
+
+    // registrar's settings are gauges; its accepted_regs/rejected_regs are counters (as a real 3.6.8 lists them).
+    private static readonly string[] NonIncrementalNames = ["registrar:max_expires", "registrar:max_contacts", "registrar:default_expire"];
     private readonly Lock _gate = new();
     private readonly List<(string Group, string Name)> _order = [];
     private readonly Dictionary<string, long> _values = new(StringComparer.Ordinal);
@@ -19,10 +22,11 @@ public sealed class MiStatistics
         foreach (var p in doc.RootElement.GetProperty("result").EnumerateObject())
         {
             var (group, name) = Split(p.Name);
-            var incremental = !NonIncrementalGroups.Contains(group)
+            var incremental = !NonIncrementalGroups.Contains(group) && !NonIncrementalNames.Contains(p.Name)
                 && !name.StartsWith("active", StringComparison.Ordinal) && !name.StartsWith("early", StringComparison.Ordinal)
                 && !name.Contains("registered", StringComparison.Ordinal) && !name.Contains("inuse", StringComparison.Ordinal)
-                && !name.StartsWith("waiting", StringComparison.Ordinal) && name != "timestamp";
+                && !name.StartsWith("waiting", StringComparison.Ordinal) && name != "timestamp"
+                && !name.EndsWith("-users", StringComparison.Ordinal) && !name.EndsWith("-contacts", StringComparison.Ordinal);
             Set(p.Name, p.Value.GetInt64(), incremental);
         }
     }

@@ -36,8 +36,16 @@ public sealed class MiUsrloc
                 _aors.Add(entry);
             }
 
-            entry.Contacts.RemoveAll(c => c.Contact == contact.Contact);
-            entry.Contacts.Add(contact);
+            // An update keeps the contact's place in the list, as usrloc updates it in place.
+            var i = entry.Contacts.FindIndex(c => c.Contact == contact.Contact);
+            if (i >= 0)
+            {
+                entry.Contacts[i] = contact;
+            }
+            else
+            {
+                entry.Contacts.Add(contact);
+            }
         }
     }
 

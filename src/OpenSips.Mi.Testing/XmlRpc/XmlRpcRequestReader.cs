@@ -58,7 +58,14 @@ internal static class XmlRpcRequestReader
             if (values.Count > 0 && values[0].Elements().FirstOrDefault()?.Name.LocalName == "struct")
             {
                 var named = new JsonObject();
-                foreach (var member in values[0].Elements().First().Elements("member"))
+                var members = values[0].Elements().First().Elements("member").ToList();
+                if (members.Count == 0)
+                {
+                    // An empty struct is refused like an invalid request (checked against a real 3.6.8).
+                    throw new InvalidXmlRpcException();
+                }
+
+                foreach (var member in members)
                 {
                     var key = member.Element("name")?.Value ?? throw new InvalidXmlRpcException();
                     named[key] = Value(member.Element("value"), allowArray: true);

@@ -19,6 +19,9 @@ internal static class XmlRpcWriter
             {
                 JsonRpcCodes.InvalidRequest => (reply.ErrorCode, "server error. invalid xml-rpc. not conforming to spec."),
                 JsonRpcCodes.MethodNotFound => (reply.ErrorCode, "server error. requested method not found"),
+
+                // OpenSIPS 4.0's mi_xmlrpc does not pass the method name on, so an ambiguous name is just not found.
+                JsonRpcCodes.MethodAmbiguous => (JsonRpcCodes.MethodNotFound, "server error. requested method not found"),
                 JsonRpcCodes.InvalidParams => (reply.ErrorCode, "server error. invalid method parameters"),
                 JsonRpcCodes.ParseError => (32700, "parse error. not well formed"),
                 _ => (reply.ErrorCode, reply.ErrorMessage ?? string.Empty),

@@ -269,8 +269,11 @@ public static class CoreCommands
     /// <param name="eventName">One event (for example <c>E_UL_AOR_INSERT</c>), or <see langword="null"/> for all.</param>
     /// <param name="socket">With <paramref name="eventName"/>: one subscriber socket, or <see langword="null"/> for all.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The events that have subscribers, each with its subscribers.</returns>
-    /// <exception cref="MiCommandException">OpenSIPS answered with an error.</exception>
+    /// <returns>
+    /// The events that have subscribers, each with its subscribers (empty when the one event asked for has none: OpenSIPS
+    /// answers <c>{"Event":{}}</c>; with a socket, the one subscriber OpenSIPS prints as <c>"Subscriber"</c>).
+    /// </returns>
+    /// <exception cref="MiCommandException">OpenSIPS answered with an error (404 "Event not published", 404 "Subscriber does not exist").</exception>
     public static async Task<MiList<EventSubscribers>> SubscribersListAsync(this MiClient client, string? eventName = null, string? socket = null, CancellationToken cancellationToken = default)
     {
         if (socket is not null && eventName is null)
@@ -283,7 +286,7 @@ public static class CoreCommands
             : MiParams.Positional(eventName, socket);
         var result = await MiReply.RunAsync(client, "subscribers_list", parameters, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<EventSubscribers> events = MiReply.TryMember(result, "Event", out var single)
-            ? [EventSubscribers.Read(single)]
+            ? single.ValueKind == JsonValueKind.Object && single.EnumerateObject().Any() ? [EventSubscribers.Read(single)] : []
             : MiReply.List(result, "Events", EventSubscribers.Read);
         return new MiList<EventSubscribers>(events, result);
     }
@@ -447,7 +450,9 @@ public sealed record EventSubscribers(string? Name, int? Id, IReadOnlyList<Event
 {
     internal static EventSubscribers Read(JsonElement e) =>
         new(MiReply.String(e, "name"), MiReply.Int32(e, "id"),
-            MiReply.TryMember(e, "Subscriber", out var one) ? [EventSubscriber.Read(one)] : MiReply.List(e, "Subscribers", EventSubscriber.Read),
+            MiReply.TryMember(e, "Subscriber", out var one) && one.ValueKind == JsonValueKind.Object
+                ? [EventSubscriber.Read(one)]
+                : MiReply.List(e, "Subscribers", EventSubscriber.Read),
             e);
 }
 

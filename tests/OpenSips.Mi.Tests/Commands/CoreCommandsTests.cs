@@ -258,6 +258,21 @@ public sealed class CoreCommandsTests
     }
 
     [Fact]
+    public async Task Subscribers_of_one_socket_read_the_single_subscriber_and_an_event_without_any_is_empty()
+    {
+        // OpenSIPS prints one subscriber as "Subscriber" (an object) and an event without subscribers as {"Event":{}}.
+        await using var s = await EmulatorSession.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await s.Client.EventSubscribeAsync("E_CORE_THRESHOLD", "udp:127.0.0.1:9999", TimeSpan.FromSeconds(120), ct);
+        var one = Assert.Single(await s.Client.SubscribersListAsync("E_CORE_THRESHOLD", "udp:127.0.0.1:9999", ct));
+        Assert.Equal("E_CORE_THRESHOLD", one.Name);
+        Assert.Equal("udp:127.0.0.1:9999", Assert.Single(one.Subscribers).Socket);
+        Assert.Empty(await s.Client.SubscribersListAsync("E_CORE_SHM_THRESHOLD", cancellationToken: ct));
+        var error = await Assert.ThrowsAsync<MiCommandException>(() => s.Client.SubscribersListAsync("E_CORE_THRESHOLD", "udp:127.0.0.1:9998", ct));
+        Assert.Equal((404, "Subscriber does not exist"), (error.Code, error.Error.Message));
+    }
+
+    [Fact]
     public async Task Raise_event_without_subscribers_throws_480()
     {
         await using var s = await EmulatorSession.StartAsync();

@@ -80,14 +80,15 @@ public class SubscriptionTests
         Assert.Equal(MiEventListenerKind.Tcp, sub.ListenerKind);
         Assert.Equal(4, emulator.State.Subscribers.Count);
 
-        (await mi.CommandAsync("ul_add", MiParams.Positional("location", "carol", "sip:carol@127.0.0.1:5082", 3600, "", 0, "", 0), cts.Token)).EnsureSuccess();
+        // q and cflags as a real OpenSIPS takes them (it refuses an empty q and a string cflags).
+        (await mi.CommandAsync("ul_add", MiParams.Positional("location", "carol", "sip:carol@127.0.0.1:5082", 3600, "0.5", 0, 0, 0), cts.Token)).EnsureSuccess();
         (await mi.CommandAsync("ul_rm", MiParams.Positional("location", "carol"), cts.Token)).EnsureSuccess();
 
         var events = await ReadAsync(sub, 4, cts.Token);
         Assert.Equal(["E_UL_AOR_INSERT", "E_UL_CONTACT_INSERT", "E_UL_CONTACT_DELETE", "E_UL_AOR_DELETE"], events.Select(e => e.Name));
         Assert.Equal(new MiUsrlocAorEvent("location", "carol"), events[0].AsUsrlocAor());
         var contact = events[1].AsUsrlocContact()!;
-        Assert.Equal(("carol", "sip:carol@127.0.0.1:5082", -1.0), (contact.Aor, contact.Uri, contact.Qval!.Value));
+        Assert.Equal(("carol", "sip:carol@127.0.0.1:5082", 500.0), (contact.Aor, contact.Uri, contact.Qval!.Value));
         Assert.Equal(contact, events[2].AsUsrlocContact());
         Assert.All(events, e => Assert.StartsWith("tcp:127.0.0.1:", e.Source, StringComparison.Ordinal));
     }
@@ -157,6 +158,8 @@ public class SubscriptionTests
         var list = (await mi.CommandAsync("subscribers_list", cts.Token)).GetResult();
         Assert.All(list.GetProperty("Events").EnumerateArray().SelectMany(e => e.GetProperty("Subscribers").EnumerateArray()),
             s => Assert.Equal("expired", s.GetProperty("ttl").GetString()));
+        // Like OpenSIPS, expire 0 ends a subscription once its second is over.
+        await Task.Delay(TimeSpan.FromMilliseconds(1100), cts.Token);
         Assert.Equal(0, await emulator.RaiseEventAsync("E_UL_AOR_INSERT"));
         var subscribes = emulator.Received.Where(r => r.Method == "event_subscribe").Select(r => r.Params!.ToJsonString()).ToList();
         Assert.Equal(4, subscribes.Count);
