@@ -42,4 +42,23 @@ public static class EmulatorSnippets
 
         Assert.True(up.IsSuccess);
     }
+
+    [Runs]
+    public static async Task Dialect40()
+    {
+        #region emulator-dialect-40
+        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { Dialect = MiEmulatorDialect.OpenSips40 });
+        await using var mi = MiClient.Connect(MiConnectionOptions.Parse(emulator.UdpUri));
+
+        var which = await mi.CommandAsync("which");            // ["statistics:get", …, "core:uptime", …, "usrloc:dump", …]
+        var uptime = await mi.CommandAsync("core:uptime");     // the 4.0 name
+        var same = await mi.CommandAsync("uptime");            // the 3.x name still works (an alias)
+        var bare = await mi.CommandAsync("show_contact", MiParams.Positional("location", "alice")); // a bare name one module has
+        var ambiguous = await mi.CommandAsync("get");          // -32001 "Method ambiguous", data "supported names: statistics:get, status_report:get"
+        #endregion
+
+        Assert.True(uptime.IsSuccess && same.IsSuccess && bare.IsSuccess);
+        Assert.Equal(-32001, ambiguous.Error!.Code);
+        Assert.Contains("core:uptime", which.GetResult().EnumerateArray().Select(e => e.GetString()));
+    }
 }
