@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace OpenSips.Mi.Cli.Dashboard;
@@ -10,6 +11,9 @@ namespace OpenSips.Mi.Cli.Dashboard;
 internal sealed class EventFeed : IAsyncDisposable
 {
     public const int Capacity = 200;
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(1);
 
     /// <summary>The events subscribed by default: registrations, dialogs and the core's threshold alarms.</summary>
     public static readonly IReadOnlyList<string> DefaultEvents =
@@ -60,44 +64,78 @@ internal sealed class EventFeed : IAsyncDisposable
     private async Task RunAsync()
     {
         var token = _stop.Token;
-        try
+        var retry = FirstRetry;
+        while (!token.IsCancellationRequested)
         {
-            SetStatus("subscribing…");
-            var offered = await OfferedEventsAsync(token);
-            var names = _wanted.Where(n => offered is null || offered.Contains(n)).ToArray();
-            if (names.Length == 0)
+            try
             {
-                SetStatus($"the server offers none of {string.Join(", ", _wanted)} (events_list)");
+                await SubscribeAndReadAsync(token);
+                return;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (FleetPoller.IsServerFailure(ex) || ex is ArgumentException)
+            {
+                // The server may be down or slow right now: say why, and try again later (5 s, doubling up to a minute).
+                SetStatus(string.Create(CultureInfo.InvariantCulture, $"events unavailable: {FleetPoller.FailureText(ex)}; retrying in {retry.TotalSeconds:0} s"));
+            }
+
+            MiSubscription? stale;
+            lock (_gate)
+            {
+                (stale, _subscription) = (_subscription, null);
+            }
+
+            if (stale is not null)
+            {
+                await stale.DisposeAsync();
+            }
+
+            try
+            {
+                await Task.Delay(retry, token);
+            }
+            catch (OperationCanceledException)
+            {
                 return;
             }
 
-            var subscription = await _server.Client.SubscribeAsync(names, _options, token);
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, MaxRetry.Ticks));
+        }
+    }
+
+    private async Task SubscribeAndReadAsync(CancellationToken token)
+    {
+        SetStatus("subscribing…");
+        var offered = await OfferedEventsAsync(token);
+        var names = _wanted.Where(n => offered is null || offered.Contains(n)).ToArray();
+        if (names.Length == 0)
+        {
+            SetStatus($"the server offers none of {string.Join(", ", _wanted)} (events_list)");
+            return;
+        }
+
+        var subscription = await _server.Client.SubscribeAsync(names, _options, token);
+        lock (_gate)
+        {
+            _subscription = subscription;
+        }
+
+        SetStatus($"subscribed to {string.Join(", ", subscription.Events)} on {subscription.Socket}");
+        await foreach (var ev in subscription.ReadAllAsync(token))
+        {
             lock (_gate)
             {
-                _subscription = subscription;
-            }
-
-            SetStatus($"subscribed to {string.Join(", ", subscription.Events)} on {subscription.Socket}");
-            await foreach (var ev in subscription.ReadAllAsync(token))
-            {
-                lock (_gate)
+                _events.Enqueue(new EventDto(++_seq, ev.Name, ev.ReceivedAt.ToUnixTimeMilliseconds(), ev.Params.ValueKind == JsonValueKind.Undefined ? default : ev.Params.Clone()));
+                while (_events.Count > Capacity)
                 {
-                    _events.Enqueue(new EventDto(++_seq, ev.Name, ev.ReceivedAt.ToUnixTimeMilliseconds(), ev.Params.ValueKind == JsonValueKind.Undefined ? default : ev.Params.Clone()));
-                    while (_events.Count > Capacity)
-                    {
-                        _events.Dequeue();
-                    }
+                    _events.Dequeue();
                 }
-
-                Changed?.Invoke();
             }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (FleetPoller.IsServerFailure(ex) || ex is ArgumentException)
-        {
-            SetStatus("events unavailable: " + FleetPoller.FailureText(ex));
+
+            Changed?.Invoke();
         }
     }
 
