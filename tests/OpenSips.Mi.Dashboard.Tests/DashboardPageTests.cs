@@ -1,5 +1,6 @@
 using System.Net;
 using OpenSips.Mi.Commands;
+using OpenSips.Mi.Cli.Tests;
 using PuppeteerSharp;
 
 namespace OpenSips.Mi.Dashboard.Tests;
@@ -21,6 +22,27 @@ public abstract class DashboardPageTests(Browser browser)
 
     protected static string[] UrlArgs(IDashboardTargets targets) => [.. targets.Uris.SelectMany(u => new[] { "-u", u })];
 
+    /// <summary>Starts the servers and a dashboard over them (polling fast, plus <paramref name="extra"/>), and opens <paramref name="path"/> in a new page.</summary>
+    protected async Task<Opened> OpenAsync(int servers, string path, params string[] extra)
+    {
+        var targets = await StartTargetsAsync(servers);
+        var run = await DashboardRun.StartAsync([.. UrlArgs(targets), .. FastPolling, .. extra]);
+        var page = await Browser.NewPageAsync();
+        await page.GoToAsync(run.Open + path);
+        return new Opened(targets, run, page);
+    }
+
+    /// <summary>A dashboard open in a page, over its servers; disposing stops both.</summary>
+    protected sealed record Opened(IDashboardTargets Targets, DashboardRun Run, IPage Page) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Page.CloseAsync();
+            await Run.DisposeAsync();
+            await Targets.DisposeAsync();
+        }
+    }
+
     protected async Task ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(Browser.ScreenshotDirectory, $"{GetType().Name}-{name}.png");
@@ -38,11 +60,8 @@ public abstract class DashboardPageTests(Browser browser)
     [Fact]
     public async Task Fleet_lists_every_server_and_marks_a_stopped_one_unreachable_first()
     {
-        await using var targets = await StartTargetsAsync(3);
-        await using var run = await DashboardRun.StartAsync([.. UrlArgs(targets), .. FastPolling]);
-        var page = await Browser.NewPageAsync();
-
-        await page.GoToAsync(run.Open.ToString());
+        await using var opened = await OpenAsync(3, string.Empty);
+        var (targets, page) = (opened.Targets, opened.Page);
         await WaitAsync(page, "return document.querySelectorAll('#fleet .card[data-status=up]').length === 3;");
         foreach (var uri in targets.Uris)
         {
@@ -65,11 +84,8 @@ public abstract class DashboardPageTests(Browser browser)
     [Fact]
     public async Task A_chart_gains_points_as_polls_arrive()
     {
-        await using var targets = await StartTargetsAsync(1);
-        await using var run = await DashboardRun.StartAsync([.. UrlArgs(targets), .. FastPolling]);
-        var page = await Browser.NewPageAsync();
-
-        await page.GoToAsync(run.Open + "#/server/0/charts");
+        await using var opened = await OpenAsync(1, "#/server/0/charts");
+        var page = opened.Page;
         const string Points = "Number(document.querySelector('canvas[data-series=\"load:load\"]')?.dataset.points ?? 0)";
         await WaitAsync(page, $"return {Points} >= 2;");
         var before = await page.EvaluateExpressionAsync<int>(Points);
@@ -82,11 +98,8 @@ public abstract class DashboardPageTests(Browser browser)
     [Fact]
     public async Task The_statistics_search_filters_the_table()
     {
-        await using var targets = await StartTargetsAsync(1);
-        await using var run = await DashboardRun.StartAsync([.. UrlArgs(targets), .. FastPolling]);
-        var page = await Browser.NewPageAsync();
-
-        await page.GoToAsync(run.Open + "#/server/0/stats");
+        await using var opened = await OpenAsync(1, "#/server/0/stats");
+        var page = opened.Page;
         await WaitAsync(page, "return document.querySelectorAll('#stats-table tbody tr').length > 20;");
         var all = await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#stats-table tbody tr').length");
         await page.TypeAsync("#stats-search", "tm:");
@@ -129,10 +142,8 @@ public abstract class DashboardPageTests(Browser browser)
     [Fact]
     public async Task The_mi_console_shows_a_result_and_an_mi_error()
     {
-        await using var targets = await StartTargetsAsync(1);
-        await using var run = await DashboardRun.StartAsync([.. UrlArgs(targets), .. FastPolling]);
-        var page = await Browser.NewPageAsync();
-        await page.GoToAsync(run.Open + "#/server/0/console");
+        await using var opened = await OpenAsync(1, "#/server/0/console");
+        var page = opened.Page;
 
         await page.TypeAsync("#mi-method", "get_statistics");
         await page.TypeAsync("#mi-params", "[[\"tm:\"]]");
@@ -153,10 +164,8 @@ public abstract class DashboardPageTests(Browser browser)
     [Fact]
     public async Task The_events_feed_shows_a_registration_as_it_happens()
     {
-        await using var targets = await StartTargetsAsync(1);
-        await using var run = await DashboardRun.StartAsync([.. UrlArgs(targets), .. FastPolling]);
-        var page = await Browser.NewPageAsync();
-        await page.GoToAsync(run.Open + "#/server/0/events");
+        await using var opened = await OpenAsync(1, "#/server/0/events");
+        var (targets, page) = (opened.Targets, opened.Page);
         await WaitAsync(page, "return document.getElementById('events-status').textContent.startsWith('subscribed to');");
 
         await using (var mi = MiClient.Connect(targets.Uris[0]))

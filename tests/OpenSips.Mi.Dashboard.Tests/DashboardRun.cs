@@ -9,7 +9,7 @@ namespace OpenSips.Mi.Dashboard.Tests;
 /// <c>opensips-mi dashboard ARGS</c> run in-process (the real command line, Kestrel on 127.0.0.1:0) until disposed; the
 /// address comes from what it prints.
 /// </summary>
-internal sealed partial class DashboardRun : IAsyncDisposable
+public sealed partial class DashboardRun : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly LockedWriter _out = new();

@@ -34,6 +34,24 @@ public sealed class MetricHistoryTests
     }
 
     [Fact]
+    public void The_ring_grows_only_for_a_series_that_changes_and_keeps_its_order_across_growth()
+    {
+        var flat = new SeriesRing(1000);
+        var busy = new SeriesRing(1000);
+        for (var t = 0; t < 1000; t++)
+        {
+            flat.Add(t, 1);
+            busy.Add(t, t);
+        }
+
+        busy.Add(1000, 1000);
+
+        Assert.Equal(8, flat.Allocated);
+        Assert.Equal(1000, busy.Allocated);
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => (double)i), busy.Since(0).Select(p => p.Value));
+    }
+
+    [Fact]
     public void A_point_older_than_the_last_is_ignored()
     {
         var ring = new SeriesRing(4);

@@ -6,23 +6,29 @@ internal readonly record struct MetricPoint(long TimeMs, double Value);
 /// <summary>
 /// A bounded time series in a ring: at most <see cref="Capacity"/> points, the oldest dropped first. A run of equal values
 /// keeps only its first and last point (the last one's time moves forward), so a quiet counter costs two points however long
-/// it stays flat, and a chart drawn point to point still shows the flat line. Not thread-safe: <see cref="MetricHistory"/> locks.
+/// it stays flat, and a chart drawn point to point still shows the flat line. The arrays start small and grow to the
+/// capacity only for a series that keeps changing. Not thread-safe: <see cref="MetricHistory"/> locks.
 /// </summary>
 internal sealed class SeriesRing
 {
-    private readonly long[] _times;
-    private readonly double[] _values;
+    private const int InitialSize = 8;
+    private long[] _times;
+    private double[] _values;
     private int _start;
     private int _count;
 
     public SeriesRing(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
-        _times = new long[capacity];
-        _values = new double[capacity];
+        Capacity = capacity;
+        _times = new long[Math.Min(capacity, InitialSize)];
+        _values = new double[_times.Length];
     }
 
-    public int Capacity => _times.Length;
+    public int Capacity { get; }
+
+    /// <summary>The points the arrays can hold now (grows up to <see cref="Capacity"/>).</summary>
+    public int Allocated => _times.Length;
 
     public int Count => _count;
 
@@ -44,7 +50,11 @@ internal sealed class SeriesRing
             return;
         }
 
-        if (_count == _times.Length)
+        if (_count == _times.Length && _times.Length < Capacity)
+        {
+            Grow();
+        }
+        else if (_count == _times.Length)
         {
             _start = (_start + 1) % _times.Length;
             _count--;
@@ -92,6 +102,20 @@ internal sealed class SeriesRing
     }
 
     private int Slot(int index) => (_start + index) % _times.Length;
+
+    private void Grow()
+    {
+        var size = (int)Math.Min(Capacity, _times.Length * 2L);
+        var times = new long[size];
+        var values = new double[size];
+        for (var i = 0; i < _count; i++)
+        {
+            times[i] = _times[Slot(i)];
+            values[i] = _values[Slot(i)];
+        }
+
+        (_times, _values, _start) = (times, values, 0);
+    }
 }
 
 /// <summary>
