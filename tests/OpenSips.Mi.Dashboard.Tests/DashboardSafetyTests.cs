@@ -127,11 +127,14 @@ public sealed class DashboardSafetyTests(Browser browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Basic_auth_credentials_never_reach_the_page_or_the_output()
+    public async Task Basic_auth_credentials_and_query_keys_never_reach_the_page_or_the_output()
     {
         await using var http = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableUdp = false, EnableUnix = false, EnableFifo = false }, TestContext.Current.CancellationToken);
         var withCredentials = http.HttpUriString.Replace("http://", "http://admin:s3cret-pass@", StringComparison.Ordinal);
-        await using var run = await DashboardRun.StartAsync(["-u", withCredentials, "--interval", "200ms", "--timeout", "1", "--require-token"]);
+
+        // Nothing listens on port 1: the card shows the transport error, which names the endpoint.
+        const string WithKey = "http://127.0.0.1:1/mi?key=s3cret-key";
+        await using var run = await DashboardRun.StartAsync(["-u", withCredentials, "-u", WithKey, "--interval", "200ms", "--timeout", "1", "--require-token"]);
         using var client = new HttpClient { BaseAddress = run.Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", run.Open.Query["?token=".Length..]);
 
@@ -140,11 +143,13 @@ public sealed class DashboardSafetyTests(Browser browser) : IAsyncLifetime
         {
             fleet = await client.GetStringAsync(new Uri("/api/fleet", UriKind.Relative), TestContext.Current.CancellationToken);
         }
-        while (!fleet.Contains("\"reachable\":true", StringComparison.Ordinal));
+        while (!fleet.Contains("\"reachable\":true", StringComparison.Ordinal) || !fleet.Contains("\"failures\":1", StringComparison.Ordinal));
 
         Assert.DoesNotContain("s3cret", fleet, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", run.Output + run.Errors, StringComparison.Ordinal);
         Assert.Contains(http.HttpUriString.TrimEnd('/'), fleet, StringComparison.Ordinal);
+        using var parsed = JsonDocument.Parse(fleet);
+        Assert.Contains(parsed.RootElement.GetProperty("servers").EnumerateArray(), s => s.GetProperty("target").GetString() == "http://127.0.0.1:1/mi?…");
     }
 
     [Fact]

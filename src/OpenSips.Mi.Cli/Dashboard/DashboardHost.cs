@@ -145,7 +145,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         }
         catch (Exception ex) when (FleetPoller.IsServerFailure(ex))
         {
-            return Error(ex is MiTimeoutException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, FleetPoller.FailureText(ex));
+            return Error(ex is MiTimeoutException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, server.Redact(FleetPoller.FailureText(ex)));
         }
         catch (ArgumentException ex)
         {

@@ -79,7 +79,7 @@ internal sealed class EventFeed : IAsyncDisposable
             catch (Exception ex) when (FleetPoller.IsServerFailure(ex) || ex is ArgumentException)
             {
                 // The server may be down or slow right now: say why, and try again later (5 s, doubling up to a minute).
-                SetStatus(string.Create(CultureInfo.InvariantCulture, $"events unavailable: {FleetPoller.FailureText(ex)}; retrying in {retry.TotalSeconds:0} s"));
+                SetStatus(string.Create(CultureInfo.InvariantCulture, $"events unavailable: {_server.Redact(FleetPoller.FailureText(ex))}; retrying in {retry.TotalSeconds:0} s"));
             }
 
             MiSubscription? stale;

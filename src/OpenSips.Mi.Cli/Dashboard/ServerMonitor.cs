@@ -44,6 +44,7 @@ internal sealed class ServerMonitor
     private readonly Lock _gate = new();
     private ServerSnapshot _snapshot;
     private IReadOnlyDictionary<string, long> _statistics = new Dictionary<string, long>();
+    private readonly string? _query;
     private int _inFlight;
 
     public ServerMonitor(int id, MiClient client, MetricHistory history)
@@ -53,12 +54,20 @@ internal sealed class ServerMonitor
         Client = client;
         History = history;
 
-        // The client's endpoint never carries credentials (basic-auth user:password is left out).
-        Target = client.Options.ToUriString();
+        // The client's endpoint never carries credentials (basic-auth user:password is left out); a query string may
+        // carry a key, so it is left out too, here and in every message shown for this server.
+        var endpoint = client.Options.ToUriString();
+        var query = endpoint.IndexOf('?', StringComparison.Ordinal);
+        _query = query >= 0 ? endpoint[query..] : null;
+        Target = Redact(endpoint);
         _snapshot = new ServerSnapshot(id, Target, client.TransportName, false, false, null, 0, null, null, null, null, null, null, 0);
     }
 
     public int Id { get; }
+
+    /// <summary>The text with the endpoint's query string (which may hold a key) replaced by <c>?…</c>.</summary>
+    public string Redact(string text) =>
+        _query is null ? text : (text ?? string.Empty).Replace(_query, "?…", StringComparison.Ordinal);
 
     /// <summary>The endpoint as shown on the pages, without credentials.</summary>
     public string Target { get; }
@@ -134,7 +143,7 @@ internal sealed class ServerMonitor
             {
                 Reachable = false,
                 Polled = true,
-                Error = error,
+                Error = Redact(error),
                 ConsecutiveFailures = _snapshot.ConsecutiveFailures + 1,
                 AttemptedAt = at,
                 PollMilliseconds = Math.Round(took.TotalMilliseconds, 1),
