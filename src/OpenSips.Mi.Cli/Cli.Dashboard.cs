@@ -60,12 +60,24 @@ internal static partial class Cli
                 parse.GetValue(emulators),
                 parse.GetValue(events) is { Length: > 0 } named ? named : null,
                 parse.GetValue(eventsListen),
-                parse.GetValue(eventsAdvertise) is { } advertise ? ParseHostPort(advertise) : null);
+                parse.GetValue(eventsAdvertise) is { } advertise ? EventsAdvertise(advertise) : null);
             return options.Emulated || request.Emulators is not null
                 ? DashboardRunner.RunEmulatedAsync(request, options, env, ct)
                 : DashboardRunner.RunAsync(request, ResolveTargets(options, env), env, ct);
         });
         return command;
+    }
+
+    private static (string Host, int? Port) EventsAdvertise(string text)
+    {
+        try
+        {
+            return ParseHostPort(text);
+        }
+        catch (UsageException ex)
+        {
+            throw new UsageException(ex.Message.Replace("--advertise", "--events-advertise", StringComparison.Ordinal));
+        }
     }
 
     /// <summary><c>1s</c>, <c>500ms</c>, <c>2m</c>, or a number of seconds.</summary>

@@ -15,6 +15,8 @@ public sealed class DashboardCommandTests
     [InlineData("--emulated --emulators 0", "between 1 and 500")]
     [InlineData("--emulated -u udp://127.0.0.1:8809", "leave out --url")]
     [InlineData("-u nonsense://x", "bad URI")]
+    [InlineData("--events-advertise host:99999", "--events-advertise 'host:99999': the port must be 1-65535")]
+    [InlineData("--events-listen ftp://127.0.0.1:0", "--events-listen")]
     public async Task Bad_options_are_usage_errors_with_exit_code_2(string args, string message)
     {
         var (code, _, error) = await DashboardRun.RunToEndAsync(args.Split(' '));
