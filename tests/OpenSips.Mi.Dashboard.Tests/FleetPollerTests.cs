@@ -80,16 +80,20 @@ public sealed class FleetPollerTests : IAsyncLifetime
     {
         await using var poller = Poller(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300));
         await poller.PollCycleAsync(TestContext.Current.CancellationToken);
+        var good = poller.Servers[2].Snapshot.UpdatedAt;
         _emulators[2].Faults.Add(MiFault.DropReply());
 
         await poller.PollCycleAsync(TestContext.Current.CancellationToken);
 
         var dead = poller.Servers[2].Snapshot;
+
+        // The figures keep the time they were read (the page shows their age); the attempt time moves on.
+        Assert.Equal(good, dead.UpdatedAt);
+        Assert.True(dead.AttemptedAt > dead.UpdatedAt);
         Assert.False(dead.Reachable);
         Assert.Equal(1, dead.ConsecutiveFailures);
         Assert.Contains("within 0.3 s", dead.Error, StringComparison.Ordinal);
         Assert.NotNull(dead.Figures);
-        Assert.NotNull(dead.UpdatedAt);
         Assert.True(poller.Servers[0].Snapshot.Reachable);
     }
 
