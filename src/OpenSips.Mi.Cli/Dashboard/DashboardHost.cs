@@ -331,6 +331,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         {
             long lastSample = -1;
             long lastEvent = 0;
+            string? lastStatus = null;
             while (!token.IsCancellationRequested)
             {
                 if (server is null)
@@ -348,9 +349,9 @@ internal sealed class DashboardHost : IAsyncDisposable
                     }
 
                     var events = feed!.Since(lastEvent);
-                    if (events.Seq != lastEvent || lastEvent == 0)
+                    if (events.Seq != lastEvent || events.Status != lastStatus)
                     {
-                        lastEvent = events.Seq;
+                        (lastEvent, lastStatus) = (events.Seq, events.Status);
                         await SendAsync(response, "events", events, DashboardJsonContext.Default.EventsDto, token);
                     }
                 }
