@@ -47,6 +47,12 @@ internal sealed class DashboardHost : IAsyncDisposable
     /// <summary>The address to open (with <c>?token=</c> when the token was generated, so the printed link just works).</summary>
     public Uri OpenAddress { get; private set; } = null!;
 
+    /// <summary>
+    /// Cancelled when the web host is asked to stop: on SIGTERM (a service manager stopping the dashboard) and SIGINT, which
+    /// ASP.NET Core's console lifetime catches, so the dashboard ends cleanly (unsubscribing) instead of ignoring them.
+    /// </summary>
+    public CancellationToken Stopping => _app?.Lifetime.ApplicationStopping ?? CancellationToken.None;
+
     /// <summary>The bound address, without any token.</summary>
     public Uri Address { get; private set; } = null!;
 

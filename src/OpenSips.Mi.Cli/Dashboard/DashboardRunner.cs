@@ -102,11 +102,12 @@ internal static class DashboardRunner
         var dashboardOptions = new DashboardOptions(listen, access, request.ReadOnly, eventOptions, request.Events ?? EventFeed.DefaultEvents);
         await using var host = await DashboardHost.StartAsync(poller, dashboardOptions, cancellationToken);
         await PrintAsync(env, host, poller, access, listen, request);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, host.Stopping);
         try
         {
-            await poller.RunAsync(cancellationToken);
+            await poller.RunAsync(stop.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 
