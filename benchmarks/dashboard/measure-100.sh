@@ -40,6 +40,6 @@ curl -s "$URL/api/fleet" | python3 -c 'import json,sys; d=json.load(sys.stdin); 
 curl -s -o /dev/null -w 'fleet api: %{time_total}s %{size_download} bytes\n' "$URL/api/fleet"
 curl -s -o /dev/null -w 'page: %{time_total}s\n' "$URL/"
 kill $C1 $C2 2>/dev/null
-kill -INT $PID; kill -INT $HOSTPID
+kill -TERM $PID $HOSTPID
 wait $PID $HOSTPID 2>/dev/null
 rm -f "$HOSTLOG" "$DASHLOG" "$TARGETS"
