@@ -95,7 +95,10 @@ public sealed class EventsCommandTests : IAsyncLifetime
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
 
-        var fault = _emulator.Faults.Add(MiFault.DropReply(r => r.Method == "event_subscribe", times: 1));
+        // Only a refresh: the first event_subscribe is recorded before its reply leaves, so under load its reply could
+        // still be pending here, and dropping it would fail the start instead of a refresh.
+        var addedAt = DateTimeOffset.UtcNow;
+        var fault = _emulator.Faults.Add(MiFault.DropReply(r => r.Method == "event_subscribe" && r.ReceivedAt > addedAt, times: 1));
         for (var i = 0; i < 200 && fault.Fired == 0; i++)
         {
             await Task.Delay(20, TestContext.Current.CancellationToken);
