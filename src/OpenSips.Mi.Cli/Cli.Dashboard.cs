@@ -89,7 +89,12 @@ internal static partial class Cli
             : trimmed.EndsWith('m') ? (trimmed[..^1], 60.0)
             : (trimmed, 1.0);
         return double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? PositiveSeconds(value * scale, option)
+            ? DurationInRange(value * scale, option)
             : throw new UsageException($"{option} '{text}' is not a duration such as 1s, 500ms or 2");
     }
+
+    private static TimeSpan DurationInRange(double seconds, string option) =>
+        double.IsFinite(seconds) && seconds >= 0.05 && seconds <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new UsageException($"{option} must be between 0.05 and 3600 seconds");
 }

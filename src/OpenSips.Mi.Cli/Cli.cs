@@ -171,6 +171,7 @@ internal static partial class Cli
         BuildMwiCommand,
         BuildUacCommand,
         BuildEventsCommand,
+        BuildDashboardCommand,
     ];
 
     /// <summary>Builds the whole command tree (also used by the tests that walk it).</summary>
