@@ -176,6 +176,7 @@ internal static partial class Cli
         root.Subcommands.Add(BuildMwiCommand(globals, env));
         root.Subcommands.Add(BuildUacCommand(globals, env));
         root.Subcommands.Add(BuildEventsCommand(globals, env));
+        root.Subcommands.Add(BuildTraceCommand(globals, env));
 
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);

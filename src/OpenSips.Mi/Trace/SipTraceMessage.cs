@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -118,6 +119,21 @@ public sealed class SipTraceMessage
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"{CapturedAt:HH:mm:ss.ffffff} {Transport} {Source} -> {Destination} {StartLine}");
+
+    /// <summary>
+    /// Decodes one HEP3 packet carrying a SIP message (what <see cref="MiTraceSubscription"/> does with each datagram or
+    /// TCP frame), for HEP received or stored some other way.
+    /// </summary>
+    /// <param name="packet">The packet, from its <c>HEP3</c> id; bytes after its total length are ignored.</param>
+    /// <param name="message">The message, with <see cref="ReceivedAt"/> now and an empty <see cref="HepSource"/>.</param>
+    /// <param name="error">Why it is not one: not HEP3 (HEPv1/v2 included), a malformed chunk, no SIP payload; null for a
+    /// valid packet that carries no SIP message (a keep-alive, another protocol type).</param>
+    /// <returns>Whether a SIP message was decoded.</returns>
+    public static bool TryFromHep(ReadOnlySpan<byte> packet, [NotNullWhen(true)] out SipTraceMessage? message, out string? error)
+    {
+        message = HepDecoder.TryDecode(packet, out var hep, out error) ? FromHep(hep, DateTimeOffset.UtcNow, string.Empty, out error) : null;
+        return message is not null;
+    }
 
     /// <summary>
     /// Turns a decoded HEP3 packet into a message. <paramref name="reason"/> says why not: null when the packet is valid
