@@ -133,7 +133,11 @@ public sealed class MiSubscription : IAsyncDisposable
         {
             var socket = address.Advertise(listener.LocalEndPoint, options.AdvertisedHost, options.AdvertisedPort);
             subscription = new MiSubscription(client, events, options, listener, socket, address.Kind, logger);
-            listener.Start(new Sink(subscription));
+            var log = new FeedLog(
+                (source, bytes, reason) => EventLog.Malformed(logger, source, bytes, reason),
+                source => EventLog.Rejected(logger, source),
+                ex => EventLog.ListenerFailed(logger, socket, ex));
+            listener.Start(new FeedSink<MiEvent>(subscription._feed, subscription.OnPayload, log));
             await subscription.SubscribeAllAsync(cancellationToken).ConfigureAwait(false);
             EventLog.Subscribed(logger, socket, subscription._eventList, subscription._expireSeconds);
             subscription.StartRefreshTimer();
@@ -334,29 +338,5 @@ public sealed class MiSubscription : IAsyncDisposable
         }
 
         _feed.Write(received);
-    }
-
-    /// <summary>What the listener calls; thread-safe.</summary>
-    private sealed class Sink(MiSubscription owner) : IListenerSink
-    {
-        public void OnPayload(ReadOnlyMemory<byte> payload, string source) => owner.OnPayload(payload, source);
-
-        public void OnMalformed(string source, string reason)
-        {
-            owner._feed.CountMalformed();
-            EventLog.Malformed(owner._logger, source, 0, reason);
-        }
-
-        public void OnRejected(string source)
-        {
-            owner._feed.CountRejected();
-            EventLog.Rejected(owner._logger, source);
-        }
-
-        public void OnFailed(Exception exception)
-        {
-            EventLog.ListenerFailed(owner._logger, owner.Socket, exception);
-            owner._feed.Complete(exception);
-        }
     }
 }

@@ -112,7 +112,11 @@ public sealed class MiTraceSubscription : IAsyncDisposable
             var uri = address.Uri(listener.LocalEndPoint, options.AdvertisedHost, options.AdvertisedPort);
             var id = options.Id ?? "opensips-mi-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
             trace = new MiTraceSubscription(client, options, listener, id, uri, address.Transport, TraceFilters.Build(options), logger);
-            listener.Start(new Sink(trace));
+            var log = new FeedLog(
+                (source, bytes, reason) => TraceLog.Malformed(logger, source, bytes, reason),
+                source => TraceLog.Rejected(logger, source),
+                ex => TraceLog.ListenerFailed(logger, id, ex));
+            listener.Start(new FeedSink<SipTraceMessage>(trace._feed, trace.OnPayload, log));
             await trace.StartAsync(cancellationToken).ConfigureAwait(false);
             return trace;
         }
@@ -214,29 +218,5 @@ public sealed class MiTraceSubscription : IAsyncDisposable
 
         _feed.CountMalformed();
         TraceLog.Malformed(_logger, source, payload.Length, reason);
-    }
-
-    /// <summary>What the listener calls; thread-safe.</summary>
-    private sealed class Sink(MiTraceSubscription owner) : IListenerSink
-    {
-        public void OnPayload(ReadOnlyMemory<byte> payload, string source) => owner.OnPayload(payload, source);
-
-        public void OnMalformed(string source, string reason)
-        {
-            owner._feed.CountMalformed();
-            TraceLog.Malformed(owner._logger, source, 0, reason);
-        }
-
-        public void OnRejected(string source)
-        {
-            owner._feed.CountRejected();
-            TraceLog.Rejected(owner._logger, source);
-        }
-
-        public void OnFailed(Exception exception)
-        {
-            TraceLog.ListenerFailed(owner._logger, owner.Id, exception);
-            owner._feed.Complete(exception);
-        }
     }
 }
