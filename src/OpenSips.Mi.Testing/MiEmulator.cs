@@ -43,7 +43,10 @@ public sealed class MiEmulator : IAsyncDisposable
         EventCommands.Register(ctx, _events);
         TUacDlgCommand.Register(ctx, () => UacResponder);
         _tracer = new EmulatedTracer(time, _host.LoggerFactory);
-        TracerCommands.Register(ctx, _tracer);
+        if (options.EnableTracer)
+        {
+            TracerCommands.Register(ctx, _tracer);
+        }
     }
 
     /// <summary>Starts an emulator with every enabled transport listening.</summary>

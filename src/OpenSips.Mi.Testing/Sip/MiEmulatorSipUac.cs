@@ -183,9 +183,10 @@ public sealed class MiEmulatorSipUac : IAsyncDisposable
             var interval = _options.T1;
             while (true)
             {
+                // Traced before it leaves: the reply may come back before SendToAsync returns.
+                hooks?.OnSend(datagram, destination);
                 await socket.SendToAsync(datagram, SocketFlags.None, destination, ct).ConfigureAwait(false);
                 _sent.Enqueue(new SipUacDatagram(local, destination, datagram));
-                hooks?.OnSend(datagram, destination);
                 var retransmit = Task.Delay(transaction.Provisional ? _options.T2 : interval, ct);
                 var first = await Task.WhenAny(transaction.Final.Task, deadline, retransmit).ConfigureAwait(false);
                 if (first == transaction.Final.Task)

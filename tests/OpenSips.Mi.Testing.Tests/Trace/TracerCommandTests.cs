@@ -87,6 +87,19 @@ public sealed class TracerCommandTests
         Assert.Equal("tcp", emulator.TraceDestinations.Single(d => d.Name == "f").Transport);
     }
 
+    [Fact]
+    public async Task The_tracer_commands_are_listed_last_and_EnableTracer_false_leaves_them_out()
+    {
+        using var cts = Timeouts.Test();
+        await using var emulator = await StartAsync(cts.Token);
+        await using var without = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableHttp = false, EnableUnix = false, EnableTracer = false }, cts.Token);
+
+        Assert.Equal(["trace", "trace_start", "trace_stop"], emulator.Commands.TakeLast(3));
+        Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":{\"Help\":\"not available for this command\",\"Exported by\":\"tracer\"},\"id\":1}", await CallAsync(emulator, "help", "[\"trace_start\"]", cts.Token));
+        Assert.DoesNotContain("trace_start", without.Commands);
+        Assert.Equal(Error(-32601, "Method not found"), await CallAsync(without, "trace_start", "{\"id\":\"a\",\"uri\":\"hep:127.0.0.1:9\"}", cts.Token));
+    }
+
     [Theory]
     [InlineData("zz", "")]
     [InlineData("", "d")]
