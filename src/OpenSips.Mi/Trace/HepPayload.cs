@@ -20,12 +20,14 @@ internal static class HepPayload
         var bytes = packet.Payload!;
         if (packet.PayloadCompressed)
         {
-            bytes = Inflate(bytes)!;
-            if (bytes is null)
+            var inflated = Inflate(bytes);
+            if (inflated is null)
             {
                 reason = "a compressed HEP3 payload (chunk 0x0010) that does not inflate with zlib or gzip";
                 return null;
             }
+
+            bytes = inflated;
         }
 
         return bytes.Length > 0 && bytes[0] == (byte)'{' && Unwrap(bytes) is { } sip ? sip : bytes;

@@ -186,7 +186,18 @@ public sealed class MiTraceSubscription : IAsyncDisposable
 
         var scope = TraceFilters.ScopeFlag(_options.Scope);
         var parameters = MiParams.Named(("id", Id), ("uri", Uri), ("filter", MiValue.Array(filters)), ("scope", scope), ("type", "sip"));
-        var response = await _client.CommandAsync("trace_start", parameters, null, cancellationToken).ConfigureAwait(false);
+        MiResponse response;
+        try
+        {
+            response = await _client.CommandAsync("trace_start", parameters, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MiTimeoutException)
+        {
+            // OpenSIPS may have started it and answered late: dispose then sends trace_stop anyway (best effort).
+            Volatile.Write(ref _started, 1);
+            throw;
+        }
+
         response.EnsureSuccess();
         Volatile.Write(ref _started, 1);
         TraceLog.Started(_logger, Id, Uri, scope, Filters.Count == 0 ? "none" : string.Join(' ', Filters));

@@ -206,6 +206,19 @@ public sealed class TraceSubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_trace_start_without_answer_times_out_and_trace_stop_is_still_sent()
+    {
+        _emulator.Faults.Add(MiFault.DropReply(r => r.Method == "trace_start", times: 1));
+        await using var quick = MiClient.Connect(new DatagramOptions("127.0.0.1", _emulator.UdpEndPoint.Port) { Timeout = TimeSpan.FromMilliseconds(300) });
+
+        await Assert.ThrowsAsync<MiTimeoutException>(() => quick.TraceAsync(cancellationToken: Ct));
+
+        var started = _emulator.Received.Single(r => r.Method == "trace_start").GetString("id");
+        Assert.Single(_emulator.Received, r => r.Method == "trace_stop" && r.GetString("id") == started);
+        Assert.Empty(_emulator.TraceDestinations);
+    }
+
+    [Fact]
     public async Task HEPv2_and_junk_are_counted_as_malformed_and_the_stream_goes_on()
     {
         await using var trace = await _mi.TraceAsync(cancellationToken: Ct);
