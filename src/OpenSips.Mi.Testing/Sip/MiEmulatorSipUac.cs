@@ -14,6 +14,9 @@ namespace OpenSips.Mi.Testing;
 /// request URI's (or next hop's) host and port, retransmitted at T1, 2·T1, … up to T2, and answered with the final reply
 /// (<c>{"Status":"200 OK","Message":"…"}</c>) or <c>408 Request Timeout</c> after <see cref="SipUacOptions.FinalResponseTimeout"/>.
 /// Nothing leaves loopback: a destination other than 127.0.0.0/8 or <c>localhost</c> is never contacted (the call ends with 408).
+/// A request whose next hop (or Request-URI) is one of <see cref="SocketNames"/> goes through the emulated OpenSIPS's own
+/// request route, as on a real server: it is relayed to the Request-URI, or to the first usrloc contact of its user when
+/// the Request-URI is the emulator's own (404 when there is none), and the tracer sees it (<see cref="MiEmulator.TraceDestinations"/>).
 /// </summary>
 /// <example>
 /// <code>
