@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenSips.Mi;
 using OpenSips.Mi.Commands;
+using OpenSips.Mi.Trace;
 
 using var server = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
 var port = ((IPEndPoint)server.Client.LocalEndPoint!).Port;
@@ -27,12 +28,37 @@ var mi = provider.GetRequiredKeyedService<MiClient>("smoke");
 var uptime = await mi.UptimeAsync();
 var stats = await mi.GetStatisticsAsync("dialog:");
 var raw = await mi.CommandAsync("log_level", MiParams.Named(("level", 3), ("pid", 1234)));
+
+// The trace path: trace_start (the responder says OK), a HEP3 datagram to the listener, trace_stop on dispose.
+SipTraceMessage? traced;
+await using (var trace = await mi.TraceAsync())
+{
+    using var hep = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+    await hep.SendAsync(Hep3("OPTIONS sip:smoke@127.0.0.1 SIP/2.0\r\nCall-ID: aot-1\r\nCSeq: 1 OPTIONS\r\n\r\n"), (IPEndPoint)trace.LocalEndPoint);
+    using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+    await using var messages = trace.ReadAllAsync(wait.Token).GetAsyncEnumerator(wait.Token);
+    traced = await messages.MoveNextAsync() ? messages.Current : null;
+}
+
 await stop.CancelAsync();
 await responder;
 
-var ok = uptime.UpTime == TimeSpan.FromSeconds(3430) && stats.Count == 1 && raw.IsSuccess;
+var ok = uptime.UpTime == TimeSpan.FromSeconds(3430) && stats.Count == 1 && raw.IsSuccess && traced?.CallId == "aot-1";
 Console.WriteLine(ok ? $"AOT smoke OK: up {uptime.UpTime}, {stats.Count} statistic, log_level {raw.GetResult()}" : "AOT smoke FAILED");
 return ok ? 0 : 1;
+
+// A minimal HEP3 packet: IPv4 family, UDP, ports 5060, addresses 127.0.0.1, SIP payload.
+static byte[] Hep3(string sip)
+{
+    byte[][] chunks =
+    [
+        [0, 0, 0, 1, 0, 7, 2], [0, 0, 0, 2, 0, 7, 17], [0, 0, 0, 7, 0, 8, 0x13, 0xc4], [0, 0, 0, 8, 0, 8, 0x13, 0xc4],
+        [0, 0, 0, 3, 0, 10, 127, 0, 0, 1], [0, 0, 0, 4, 0, 10, 127, 0, 0, 1],
+        [0, 0, 0, 0x0f, (byte)((sip.Length + 6) >> 8), (byte)(sip.Length + 6), .. Encoding.ASCII.GetBytes(sip)],
+    ];
+    var length = 6 + chunks.Sum(c => c.Length);
+    return [.. "HEP3"u8, (byte)(length >> 8), (byte)length, .. chunks.SelectMany(c => c)];
+}
 
 static async Task RespondAsync(UdpClient server, CancellationToken cancellationToken)
 {

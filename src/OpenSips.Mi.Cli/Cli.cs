@@ -172,6 +172,7 @@ internal static partial class Cli
         BuildUacCommand,
         BuildEventsCommand,
         BuildDashboardCommand,
+        BuildTraceCommand,
     ];
 
     /// <summary>Builds the whole command tree (also used by the tests that walk it).</summary>

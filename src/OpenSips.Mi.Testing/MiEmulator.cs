@@ -18,6 +18,7 @@ public sealed class MiEmulator : IAsyncDisposable
     private readonly EmulatorHost _host;
     private readonly DirectoryInfo _tempDirectory;
     private readonly EventDispatcher _events;
+    private readonly EmulatedTracer _tracer;
     private DatagramServer? _udp;
     private DatagramServer? _unix;
     private HttpServer? _http;
@@ -43,6 +44,11 @@ public sealed class MiEmulator : IAsyncDisposable
         UsrlocCommands.Register(ctx, _events);
         EventCommands.Register(ctx, _events);
         TUacDlgCommand.Register(ctx, () => UacResponder);
+        _tracer = new EmulatedTracer(time, _host.LoggerFactory);
+        if (options.EnableTracer)
+        {
+            TracerCommands.Register(ctx, _tracer);
+        }
     }
 
     /// <summary>Starts an emulator with every enabled transport listening.</summary>
@@ -117,6 +123,14 @@ public sealed class MiEmulator : IAsyncDisposable
 
     /// <summary>How many TCP connections the HTTP listener (mi_http and mi_xmlrpc_ng) has accepted, for checking keep-alive and connection reuse.</summary>
     public int HttpConnectionsAccepted => _http?.AcceptedConnections ?? 0;
+
+    /// <summary>
+    /// The tracer module's dynamic destinations (<c>trace_start</c> … <c>trace_stop</c>), in the order <c>trace</c> lists
+    /// them. HEP is sent to them for the SIP traffic OpenSIPS receives: with <see cref="MiEmulatorSipUac"/> attached, a
+    /// <c>t_uac_dlg</c> request routed through the emulated OpenSIPS itself (its <c>next_hop</c> or Request-URI on one of
+    /// <see cref="MiEmulatorSipUac.SocketNames"/>), as with a real server.
+    /// </summary>
+    public IReadOnlyList<MiTraceDestination> TraceDestinations => _tracer.Destinations;
 
     /// <summary>Which OpenSIPS release the emulator answers as.</summary>
     public MiEmulatorDialect Dialect => _options.Dialect;
@@ -232,6 +246,7 @@ public sealed class MiEmulator : IAsyncDisposable
 
         await _host.DrainAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
+        await _tracer.DisposeAsync().ConfigureAwait(false);
         try
         {
             _tempDirectory.Delete(recursive: true);
@@ -245,6 +260,9 @@ public sealed class MiEmulator : IAsyncDisposable
 
         _stopping.Dispose();
     }
+
+    /// <summary>The emulated tracer, for the SIP UAC that feeds it.</summary>
+    internal EmulatedTracer Tracer => _tracer;
 
     private async Task StartTransportsAsync(CancellationToken cancellationToken)
     {

@@ -66,6 +66,14 @@ public sealed record MiEmulatorOptions
     /// <summary>When set, the HTTP listener speaks TLS and the URIs use <c>https</c> / <c>xmlrpc+https</c>.</summary>
     public X509Certificate2? HttpsCertificate { get; init; }
 
+    /// <summary>
+    /// Load the emulated tracer module (and proto_hep): <c>trace</c>, <c>trace_start</c> and <c>trace_stop</c> answer
+    /// and are listed last by <c>which</c>, and HEP is sent for traced SIP (see <see cref="MiEmulator.TraceDestinations"/>).
+    /// On by default; off gives the command table of the captured OpenSIPS 3.6.8, which did not load tracer
+    /// (<c>trace_start</c> then answers -32601 "Method not found").
+    /// </summary>
+    public bool EnableTracer { get; init; } = true;
+
     /// <summary>How long the default t_uac_dlg waits before answering <c>408 Request Timeout</c> (tm <c>fr_timeout</c>).</summary>
     public TimeSpan UacTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

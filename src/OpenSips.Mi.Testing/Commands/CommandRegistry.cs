@@ -98,6 +98,20 @@ internal sealed class CommandRegistry
         }
     }
 
+    /// <summary>Adds a command of a module the captured command table does not have (listed after the others, like a module loaded last).</summary>
+    public void AddModuleCommand(string name, string exportedBy, MiCommandRecipes recipes, Func<MiEmulatorRequest, CancellationToken, Task<MiEmulatorReply>> handler)
+    {
+        lock (_gate)
+        {
+            if (!_commands.ContainsKey(name))
+            {
+                _order.Add(name);
+            }
+
+            _commands[name] = new CommandEntry(name, exportedBy, "not available for this command", recipes, handler, false);
+        }
+    }
+
     public bool Remove(string name)
     {
         lock (_gate)

@@ -14,6 +14,9 @@ namespace OpenSips.Mi.Testing;
 /// request URI's (or next hop's) host and port, retransmitted at T1, 2·T1, … up to T2, and answered with the final reply
 /// (<c>{"Status":"200 OK","Message":"…"}</c>) or <c>408 Request Timeout</c> after <see cref="SipUacOptions.FinalResponseTimeout"/>.
 /// Nothing leaves loopback: a destination other than 127.0.0.0/8 or <c>localhost</c> is never contacted (the call ends with 408).
+/// A request whose next hop (or Request-URI) is one of <see cref="SocketNames"/> goes through the emulated OpenSIPS's own
+/// request route, as on a real server: it is relayed to the Request-URI, or to the first usrloc contact of its user when
+/// the Request-URI is the emulator's own (404 when there is none), and the tracer sees it (<see cref="MiEmulator.TraceDestinations"/>).
 /// </summary>
 /// <example>
 /// <code>
@@ -95,12 +98,17 @@ public sealed class MiEmulatorSipUac : IAsyncDisposable
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         var ct = linked.Token;
-        var socket = _sockets[index];
         var local = SocketEndPoints[index];
-        var branch = "z9hG4bK" + Hex(2) + "." + Hex(4) + ".0";
+        var branch = NewBranch();
         var datagram = SipUacMessage.Build(request, local, branch, _options.UserAgent);
         var destination = SipUacMessage.Destination(request.NextHop ?? request.Ruri);
         var deadline = Task.Delay(_options.FinalResponseTimeout, ct);
+        var self = destination is null ? -1 : Array.IndexOf(SocketEndPoints.ToArray(), destination);
+        if (self >= 0)
+        {
+            return await RelayAsync(request, datagram, local, self, deadline, ct).ConfigureAwait(false);
+        }
+
         if (destination is null)
         {
             // Never leave loopback: behave as if nobody answered.
@@ -108,27 +116,91 @@ public sealed class MiEmulatorSipUac : IAsyncDisposable
             return MiUac.Final("408 Request Timeout");
         }
 
-        var transaction = new Transaction();
+        var (status, message) = await TransactAsync(index, datagram, branch, destination, deadline, null, ct).ConfigureAwait(false);
+        return MiUac.Final(status, message);
+    }
+
+    /// <summary>
+    /// The request reached the emulated OpenSIPS itself (next hop or Request-URI on one of its sockets): it is
+    /// "received" there (the tracer sees it now), then relayed like a <c>t_relay()</c> route would: to the first
+    /// registered contact when the Request-URI is the proxy's own (a usrloc lookup; 404 when the AOR has none),
+    /// otherwise to the Request-URI; the replies come back through it without its Via.
+    /// </summary>
+    private async Task<MiEmulatorReply> RelayAsync(MiUacRequest request, byte[] datagram, IPEndPoint uac, int self, Task deadline, CancellationToken ct)
+    {
+        var proxy = SocketEndPoints[self];
+        var text = Encoding.UTF8.GetString(datagram);
+        var callId = SipRelay.CallId(text);
+        var tracer = _emulator.Tracer;
+        var traces = tracer.Match(SipRelay.Describe(text, uac.Address));
+        var received = traces.Where(t => t.Info.Scope is "m" or "t" or "d").ToArray();
+        var transaction = traces.Where(t => t.Info.Scope is "t" or "d").ToArray();
+        var replies = traces.Where(t => t.Info.Scope is "t" or "d" or "b").ToArray();
+        tracer.Send(received, datagram, uac, proxy, callId);
+
+        var ruri = request.Ruri;
+        var ruriTarget = SipUacMessage.Destination(ruri);
+        if (ruriTarget is not null && SocketEndPoints.Contains(ruriTarget))
+        {
+            var (user, _) = SipRelay.UserHost(ruri);
+            if (_emulator.State.Usrloc.Find(user) is not { Count: > 0 } contacts)
+            {
+                var notFound = SipRelay.LocalReply(text, "404 Not Found", Hex(4), _options.UserAgent);
+                tracer.Send(replies, Encoding.UTF8.GetBytes(notFound), proxy, uac, callId);
+                return MiUac.Final("404 Not Found", notFound[(notFound.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
+            }
+
+            ruri = contacts[0].Contact;
+        }
+
+        var destination = SipUacMessage.Destination(ruri);
+        if (destination is null)
+        {
+            await deadline.ConfigureAwait(false);
+            return MiUac.Final("408 Request Timeout");
+        }
+
+        var relayBranch = NewBranch();
+        var forwarded = SipRelay.Forward(text, ruri, proxy, relayBranch);
+        void OnReply(string reply, IPEndPoint from)
+        {
+            tracer.Send(transaction, Encoding.UTF8.GetBytes(reply), from, proxy, callId);
+            tracer.Send(replies, Encoding.UTF8.GetBytes(SipRelay.Backward(reply)), proxy, uac, callId);
+        }
+
+        void OnSend(byte[] bytes, IPEndPoint to) => tracer.Send(transaction, bytes, proxy, to, callId);
+
+        var (status, message) = await TransactAsync(self, forwarded, relayBranch, destination, deadline, new Hooks(OnSend, OnReply), ct).ConfigureAwait(false);
+        return MiUac.Final(status, status.StartsWith("408", StringComparison.Ordinal) && message is null ? null : SipRelay.Backward(message ?? string.Empty));
+    }
+
+    /// <summary>Sends a request from socket <paramref name="index"/> with tm's retransmissions until its final reply or the deadline.</summary>
+    private async Task<(string Status, string? Message)> TransactAsync(int index, byte[] datagram, string branch, IPEndPoint destination, Task deadline, Hooks? hooks, CancellationToken ct)
+    {
+        var socket = _sockets[index];
+        var local = SocketEndPoints[index];
+        var transaction = new Transaction { OnReply = hooks?.OnReply };
         _pending[branch] = transaction;
         try
         {
             var interval = _options.T1;
             while (true)
             {
+                // Traced before it leaves: the reply may come back before SendToAsync returns.
+                hooks?.OnSend(datagram, destination);
                 await socket.SendToAsync(datagram, SocketFlags.None, destination, ct).ConfigureAwait(false);
                 _sent.Enqueue(new SipUacDatagram(local, destination, datagram));
                 var retransmit = Task.Delay(transaction.Provisional ? _options.T2 : interval, ct);
                 var first = await Task.WhenAny(transaction.Final.Task, deadline, retransmit).ConfigureAwait(false);
                 if (first == transaction.Final.Task)
                 {
-                    var (status, message) = await transaction.Final.Task.ConfigureAwait(false);
-                    return MiUac.Final(status, message);
+                    return await transaction.Final.Task.ConfigureAwait(false);
                 }
 
                 if (first == deadline)
                 {
                     await deadline.ConfigureAwait(false);
-                    return MiUac.Final("408 Request Timeout");
+                    return ("408 Request Timeout", null);
                 }
 
                 await retransmit.ConfigureAwait(false);
@@ -141,16 +213,20 @@ public sealed class MiEmulatorSipUac : IAsyncDisposable
         }
     }
 
+    private static string NewBranch() => "z9hG4bK" + Hex(2) + "." + Hex(4) + ".0";
+
     private async Task ReceiveLoopAsync(Socket socket, CancellationToken ct)
     {
         var buffer = new byte[65535];
         while (!ct.IsCancellationRequested)
         {
             int length;
+            IPEndPoint from;
             try
             {
                 var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), ct).ConfigureAwait(false);
                 length = received.ReceivedBytes;
+                from = (IPEndPoint)received.RemoteEndPoint;
             }
             catch (OperationCanceledException)
             {
@@ -170,6 +246,7 @@ public sealed class MiEmulatorSipUac : IAsyncDisposable
             if (SipUacMessage.TryParseReply(text, out var code, out var status, out var message, out var branch)
                 && _pending.TryGetValue(branch, out var transaction))
             {
+                transaction.OnReply?.Invoke(text, from);
                 if (code < 200)
                 {
                     transaction.Provisional = true;
@@ -216,10 +293,16 @@ public sealed class MiEmulatorSipUac : IAsyncDisposable
 
     private sealed class Transaction
     {
-        public TaskCompletionSource<(string Status, string Message)> Final { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<(string Status, string? Message)> Final { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Sees every reply of a relayed request (the tracer).</summary>
+        public Action<string, IPEndPoint>? OnReply { get; init; }
 
         public volatile bool Provisional;
     }
+
+    /// <summary>What a relayed transaction reports to the tracer.</summary>
+    private sealed record Hooks(Action<byte[], IPEndPoint> OnSend, Action<string, IPEndPoint> OnReply);
 }
 
 /// <summary>One SIP datagram the emulated tm sent.</summary>

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,8 +22,8 @@ public sealed class MiSubscription : IAsyncDisposable
 {
     private readonly MiClient _client;
     private readonly MiSubscriptionOptions _options;
-    private readonly IEventListener _listener;
-    private readonly Channel<MiEvent> _channel;
+    private readonly IListener _listener;
+    private readonly BoundedFeed<MiEvent> _feed;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposing = new();
     private readonly string _eventList;
@@ -37,14 +34,10 @@ public sealed class MiSubscription : IAsyncDisposable
     private int _failures;
     private int _refreshing;
     private int _disposed;
-    private long _dropped;
-    private long _malformed;
-    private long _rejected;
-    private long _received;
     private long _expiresAtTicks;
     private Exception? _lastRefreshError;
 
-    private MiSubscription(MiClient client, IReadOnlyList<string> events, MiSubscriptionOptions options, IEventListener listener, string socket, MiEventListenerKind kind, ILogger logger)
+    private MiSubscription(MiClient client, IReadOnlyList<string> events, MiSubscriptionOptions options, IListener listener, string socket, MiEventListenerKind kind, ILogger logger)
     {
         _client = client;
         Events = events;
@@ -56,9 +49,7 @@ public sealed class MiSubscription : IAsyncDisposable
         _eventList = string.Join(',', events);
         _expireSeconds = (int)Math.Floor(options.Expire.TotalSeconds);
         _backoff = options.RetryDelay;
-        _channel = Channel.CreateBounded<MiEvent>(
-            new BoundedChannelOptions(options.Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = false, SingleReader = false },
-            OnDropped);
+        _feed = new BoundedFeed<MiEvent>(options.Capacity, OnDropped);
     }
 
     /// <summary>A refresh failed (the argument says why and when it is retried). Raised on a timer thread; handlers must not block.</summary>
@@ -80,16 +71,16 @@ public sealed class MiSubscription : IAsyncDisposable
     public EndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     /// <summary>Events received and parsed (including ones dropped later because the reader was slow).</summary>
-    public long ReceivedCount => Interlocked.Read(ref _received);
+    public long ReceivedCount => _feed.ReceivedCount;
 
     /// <summary>Events dropped because the buffer was full (the oldest one goes first).</summary>
-    public long DroppedCount => Interlocked.Read(ref _dropped);
+    public long DroppedCount => _feed.DroppedCount;
 
     /// <summary>Payloads that were not a JSON-RPC notification (bad JSON, no method, stream junk, a cut object); logged and skipped.</summary>
-    public long MalformedCount => Interlocked.Read(ref _malformed);
+    public long MalformedCount => _feed.MalformedCount;
 
     /// <summary>Datagrams or connections ignored because the sender is not allowed (see <see cref="MiSubscriptionOptions.AllowedSources"/>).</summary>
-    public long RejectedCount => Interlocked.Read(ref _rejected);
+    public long RejectedCount => _feed.RejectedCount;
 
     /// <summary>When OpenSIPS drops the subscription unless it is refreshed (the subscription's clock).</summary>
     public DateTimeOffset ExpiresAt => new(Interlocked.Read(ref _expiresAtTicks), TimeSpan.Zero);
@@ -104,12 +95,12 @@ public sealed class MiSubscription : IAsyncDisposable
     /// <param name="cancellationToken">Stops this enumeration (the subscription stays alive).</param>
     /// <returns>The events.</returns>
     public IAsyncEnumerable<MiEvent> ReadAllAsync(CancellationToken cancellationToken = default) =>
-        _channel.Reader.ReadAllAsync(cancellationToken);
+        _feed.ReadAllAsync(cancellationToken);
 
     /// <summary>Takes a buffered event without waiting.</summary>
     /// <param name="ev">The event.</param>
     /// <returns>Whether one was buffered.</returns>
-    public bool TryRead([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MiEvent? ev) => _channel.Reader.TryRead(out ev);
+    public bool TryRead([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MiEvent? ev) => _feed.TryRead(out ev);
 
     internal static async Task<MiSubscription> CreateAsync(MiClient client, IReadOnlyList<string> events, MiSubscriptionOptions options, CancellationToken cancellationToken)
     {
@@ -122,17 +113,19 @@ public sealed class MiSubscription : IAsyncDisposable
                 nameof(options));
         }
 
-        IEventListener listener;
+        IListener listener;
         if (address.Kind == MiEventListenerKind.UnixDatagram)
         {
-            listener = DatagramEventListener.BindUnix(address.UnixPath!);
+            listener = DatagramListener.BindUnix(address.UnixPath!, "event");
         }
         else
         {
-            var filter = new SourceFilter(options.AllowedSources ?? await ServerAddressesAsync(client, logger, cancellationToken).ConfigureAwait(false));
+            var allowed = options.AllowedSources
+                ?? await ServerAddresses.ResolveAsync(client, (host, ex) => EventLog.SourceCheckDisabled(logger, host, ex), cancellationToken).ConfigureAwait(false);
+            var filter = new SourceFilter(allowed);
             listener = address.Kind == MiEventListenerKind.Udp
-                ? DatagramEventListener.BindUdp(address.Bind!, filter)
-                : TcpEventListener.Bind(address.Bind!, filter);
+                ? DatagramListener.BindUdp(address.Bind!, filter, "event")
+                : StreamListener.Bind(address.Bind!, filter, () => new JsonObjectSplitter(), "event");
         }
 
         MiSubscription? subscription = null;
@@ -140,7 +133,11 @@ public sealed class MiSubscription : IAsyncDisposable
         {
             var socket = address.Advertise(listener.LocalEndPoint, options.AdvertisedHost, options.AdvertisedPort);
             subscription = new MiSubscription(client, events, options, listener, socket, address.Kind, logger);
-            listener.Start(new Sink(subscription));
+            var log = new FeedLog(
+                (source, bytes, reason) => EventLog.Malformed(logger, source, bytes, reason),
+                source => EventLog.Rejected(logger, source),
+                ex => EventLog.ListenerFailed(logger, socket, ex));
+            listener.Start(new FeedSink<MiEvent>(subscription._feed, subscription.OnPayload, log));
             await subscription.SubscribeAllAsync(cancellationToken).ConfigureAwait(false);
             EventLog.Subscribed(logger, socket, subscription._eventList, subscription._expireSeconds);
             subscription.StartRefreshTimer();
@@ -219,7 +216,7 @@ public sealed class MiSubscription : IAsyncDisposable
         {
         }
 
-        _channel.Writer.TryComplete();
+        _feed.Complete();
         _disposing.Dispose();
     }
 
@@ -323,9 +320,8 @@ public sealed class MiSubscription : IAsyncDisposable
         }
     }
 
-    private void OnDropped(MiEvent dropped)
+    private void OnDropped(long count)
     {
-        var count = Interlocked.Increment(ref _dropped);
         if (count == 1 || count % 1000 == 0)
         {
             EventLog.Dropped(_logger, count, _options.Capacity);
@@ -336,66 +332,11 @@ public sealed class MiSubscription : IAsyncDisposable
     {
         if (MiEvent.TryParse(payload, source, _options.TimeProvider.GetUtcNow()) is not { } received)
         {
-            Interlocked.Increment(ref _malformed);
+            _feed.CountMalformed();
             EventLog.Malformed(_logger, source, payload.Length, "not a JSON-RPC notification with a string method");
             return;
         }
 
-        Interlocked.Increment(ref _received);
-        _channel.Writer.TryWrite(received);
-    }
-
-    private static async Task<IReadOnlyCollection<IPAddress>?> ServerAddressesAsync(MiClient client, ILogger logger, CancellationToken cancellationToken)
-    {
-        var host = client.Options switch
-        {
-            DatagramOptions d => d.Host,
-            HttpOptions h => h.Url.Host,
-            _ => null,
-        };
-        if (string.IsNullOrEmpty(host))
-        {
-            return null;
-        }
-
-        host = host.Trim('[', ']');
-        if (IPAddress.TryParse(host, out var ip))
-        {
-            return [ip];
-        }
-
-        try
-        {
-            return await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            EventLog.SourceCheckDisabled(logger, host, ex);
-            return null;
-        }
-    }
-
-    /// <summary>What the listener calls; thread-safe.</summary>
-    private sealed class Sink(MiSubscription owner) : IEventSink
-    {
-        public void OnPayload(ReadOnlyMemory<byte> payload, string source) => owner.OnPayload(payload, source);
-
-        public void OnMalformed(string source, string reason)
-        {
-            Interlocked.Increment(ref owner._malformed);
-            EventLog.Malformed(owner._logger, source, 0, reason);
-        }
-
-        public void OnRejected(string source)
-        {
-            Interlocked.Increment(ref owner._rejected);
-            EventLog.Rejected(owner._logger, source);
-        }
-
-        public void OnFailed(Exception exception)
-        {
-            EventLog.ListenerFailed(owner._logger, owner.Socket, exception);
-            owner._channel.Writer.TryComplete(exception);
-        }
+        _feed.Write(received);
     }
 }

@@ -35,7 +35,7 @@ public class DatagramGoldenTests
     public async Task Datagram_reply_matches_the_capture(string name)
     {
         using var cts = Timeouts.Test();
-        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableHttp = false, EnableUnix = false }, cts.Token);
+        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableHttp = false, EnableUnix = false, EnableTracer = false }, cts.Token);
         using var probe = new UdpProbe(emulator.UdpEndPoint);
         var request = WireData.Bytes("datagram", name + ".request");
 

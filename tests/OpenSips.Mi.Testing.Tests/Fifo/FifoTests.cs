@@ -9,7 +9,7 @@ public class FifoTests
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(3);
 
     private static Task<MiEmulator> StartAsync(CancellationToken ct) =>
-        MiEmulator.StartAsync(new MiEmulatorOptions { EnableHttp = false, EnableUdp = false, EnableUnix = false }, ct);
+        MiEmulator.StartAsync(new MiEmulatorOptions { EnableHttp = false, EnableUdp = false, EnableUnix = false, EnableTracer = false }, ct);
 
     private static string ReplyName(byte[] request)
     {

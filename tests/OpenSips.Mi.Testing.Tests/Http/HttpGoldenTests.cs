@@ -35,7 +35,7 @@ public class HttpGoldenTests
     public async Task Http_response_matches_the_capture(string name)
     {
         using var cts = Timeouts.Test();
-        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUdp = false, EnableUnix = false }, cts.Token);
+        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUdp = false, EnableUnix = false, EnableTracer = false }, cts.Token);
         using var http = await RawHttp.ConnectAsync(emulator.HttpUri, cts.Token);
         await http.SendAsync(WireData.Bytes("http", name + ".request.http"), cts.Token);
         var (head, body) = await http.ReadResponseAsync(cts.Token);

@@ -28,7 +28,7 @@ public partial class XmlRpcGoldenTests
     public async Task XmlRpc_response_matches_the_capture(string name)
     {
         using var cts = Timeouts.Test();
-        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUdp = false, EnableUnix = false }, cts.Token);
+        await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableUdp = false, EnableUnix = false, EnableTracer = false }, cts.Token);
         using var http = await RawHttp.ConnectAsync(emulator.XmlRpcUri, cts.Token);
         await http.SendAsync(WireData.Bytes("xmlrpc", name + ".request.http"), cts.Token);
         var (head, body) = await http.ReadResponseAsync(cts.Token);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using OpenSips.Mi.Trace;
 
 namespace OpenSips.Mi.Fuzz;
 
@@ -10,7 +11,7 @@ namespace OpenSips.Mi.Fuzz;
 public static class FuzzTargets
 {
     /// <summary>The target names, for the command line.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["jsonrpc", "xmlrpc", "uri", "fifo-guard"];
+    public static IReadOnlyList<string> Names { get; } = ["jsonrpc", "xmlrpc", "uri", "fifo-guard", "hep", "hep-stream"];
 
     /// <summary>Runs target <paramref name="name"/> on <paramref name="data"/>.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
@@ -30,6 +31,12 @@ public static class FuzzTargets
                 break;
             case "fifo-guard":
                 FifoGuard(data);
+                break;
+            case "hep":
+                Hep(data, "udp:127.0.0.1:9060");
+                break;
+            case "hep-stream":
+                HepStream(data);
                 break;
             default:
                 throw new ArgumentException($"Unknown fuzz target '{name}': use {string.Join(", ", Names)}.", nameof(name));
@@ -81,6 +88,43 @@ public static class FuzzTargets
         }
         catch (ArgumentException)
         {
+        }
+    }
+
+    /// <summary>One HEP datagram: decoded, then turned into a SIP trace message (nothing may throw).</summary>
+    private static void Hep(ReadOnlySpan<byte> data, string source)
+    {
+        if (HepDecoder.TryDecode(data, out var packet, out _) && SipTraceMessage.FromHep(packet, DateTimeOffset.UnixEpoch, source, out _) is { } message)
+        {
+            _ = message.ToString();
+            _ = message.Text;
+        }
+    }
+
+    /// <summary>
+    /// A TCP stream of HEP: the first byte chooses the read size (1–256), the rest is the stream, fed to the framer in
+    /// reads of that size; every frame is decoded like a datagram (nothing may throw).
+    /// </summary>
+    private static void HepStream(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        var step = data[0] + 1;
+        var stream = data[1..];
+        var framer = new HepStreamFramer();
+        var frames = new List<byte[]>();
+        for (var offset = 0; offset < stream.Length; offset += step)
+        {
+            framer.Feed(stream.Slice(offset, Math.Min(step, stream.Length - offset)), frame => frames.Add(frame.ToArray()), _ => { });
+        }
+
+        _ = framer.End();
+        foreach (var frame in frames)
+        {
+            Hep(frame, "tcp:127.0.0.1:40000");
         }
     }
 

@@ -4,21 +4,26 @@ using System.Net.Sockets;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// event_stream: OpenSIPS connects to us and writes notifications back-to-back with no delimiter on a persistent
-/// connection (docs/wire-facts.md#ev-stream); each connection gets its own <see cref="JsonObjectSplitter"/>. Connections from addresses the
-/// <see cref="SourceFilter"/> refuses are closed at once.
+/// A TCP listener OpenSIPS connects to and writes frames on, back to back, on a persistent connection: event_stream
+/// (JSON-RPC notifications with no delimiter, docs/wire-facts.md#ev-stream) and proto_hep over TCP (HEP packets). Each
+/// connection gets its own <see cref="IStreamFramer"/>. Connections from addresses the <see cref="SourceFilter"/>
+/// refuses are closed at once.
 /// </summary>
-internal sealed class TcpEventListener : IEventListener
+internal sealed class StreamListener : IListener
 {
     private readonly Socket _listener;
     private readonly SourceFilter _filter;
+    private readonly Func<IStreamFramer> _newFramer;
+    private readonly string _what;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<(Socket Socket, Task Task)> _connections = [];
     private Task _accept = Task.CompletedTask;
 
-    private TcpEventListener(Socket listener, SourceFilter filter)
+    private StreamListener(Socket listener, SourceFilter filter, Func<IStreamFramer> newFramer, string what)
     {
+        _newFramer = newFramer;
+        _what = what;
         _listener = listener;
         _filter = filter;
         LocalEndPoint = listener.LocalEndPoint!;
@@ -26,25 +31,29 @@ internal sealed class TcpEventListener : IEventListener
 
     public EndPoint LocalEndPoint { get; }
 
-    public static TcpEventListener Bind(IPEndPoint bind, SourceFilter filter)
+    /// <param name="bind">The address to bind.</param>
+    /// <param name="filter">Who may connect.</param>
+    /// <param name="newFramer">Makes the framer of a new connection.</param>
+    /// <param name="what">Names the listener in errors, e.g. <c>event</c> or <c>HEP</c>.</param>
+    public static StreamListener Bind(IPEndPoint bind, SourceFilter filter, Func<IStreamFramer> newFramer, string what)
     {
         var socket = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             socket.Bind(bind);
             socket.Listen(16);
-            return new TcpEventListener(socket, filter);
+            return new StreamListener(socket, filter, newFramer, what);
         }
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new MiTransportException($"Could not bind the TCP event listener to {bind}: {ex.Message}", ex);
+            throw new MiTransportException($"Could not bind the TCP {what} listener to {bind}: {ex.Message}", ex);
         }
     }
 
-    public void Start(IEventSink sink) => _accept = Task.Run(() => AcceptLoopAsync(sink));
+    public void Start(IListenerSink sink) => _accept = Task.Run(() => AcceptLoopAsync(sink));
 
-    private async Task AcceptLoopAsync(IEventSink sink)
+    private async Task AcceptLoopAsync(IListenerSink sink)
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -69,7 +78,7 @@ internal sealed class TcpEventListener : IEventListener
             {
                 if (!_stop.IsCancellationRequested)
                 {
-                    sink.OnFailed(new MiTransportException($"The event listener on {LocalEndPoint} failed: {ex.Message}", ex));
+                    sink.OnFailed(new MiTransportException($"The {_what} listener on {LocalEndPoint} failed: {ex.Message}", ex));
                 }
 
                 return;
@@ -92,11 +101,12 @@ internal sealed class TcpEventListener : IEventListener
         }
     }
 
-    private async Task ReadLoopAsync(Socket connection, string source, IEventSink sink)
+    private async Task ReadLoopAsync(Socket connection, string source, IListenerSink sink)
     {
-        var splitter = new JsonObjectSplitter();
+        var framer = _newFramer();
         var buffer = new byte[16384];
-        var junkSeen = 0;
+        Action<ReadOnlyMemory<byte>> onFrame = payload => sink.OnPayload(payload, source);
+        Action<string> onMalformed = reason => sink.OnMalformed(source, reason);
         try
         {
             while (true)
@@ -107,16 +117,12 @@ internal sealed class TcpEventListener : IEventListener
                     break;
                 }
 
-                splitter.Feed(buffer.AsSpan(0, n), payload => sink.OnPayload(payload, source));
-                for (; junkSeen < splitter.JunkCount; junkSeen++)
-                {
-                    sink.OnMalformed(source, "bytes between objects that are not JSON, or an object over 1 MiB");
-                }
+                framer.Feed(buffer.AsSpan(0, n), onFrame, onMalformed);
             }
 
-            if (splitter.HasPartialObject)
+            if (framer.End() is { } cut)
             {
-                sink.OnMalformed(source, "the connection closed in the middle of an object");
+                sink.OnMalformed(source, cut);
             }
         }
         catch (OperationCanceledException)

@@ -7,7 +7,7 @@ namespace OpenSips.Mi;
 /// backslashes) are skipped, so braces inside them do not count. Input may be split at any byte boundary.
 /// Bytes between objects that are neither whitespace nor <c>{</c> are junk: skipped, counted once per run.
 /// </summary>
-internal sealed class JsonObjectSplitter
+internal sealed class JsonObjectSplitter : IStreamFramer
 {
     private readonly int _maxObjectBytes;
     private byte[] _buffer = new byte[4096];
@@ -97,6 +97,26 @@ internal sealed class JsonObjectSplitter
                 JunkCount++;
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public void Feed(ReadOnlySpan<byte> data, Action<ReadOnlyMemory<byte>> onFrame, Action<string> onMalformed)
+    {
+        ArgumentNullException.ThrowIfNull(onMalformed);
+        var junk = JunkCount;
+        Feed(data, onFrame);
+        for (; junk < JunkCount; junk++)
+        {
+            onMalformed("bytes between objects that are not JSON, or an object over 1 MiB");
+        }
+    }
+
+    /// <inheritdoc/>
+    public string? End()
+    {
+        var cut = HasPartialObject;
+        Reset();
+        return cut ? "the connection closed in the middle of an object" : null;
     }
 
     /// <summary>Forgets a partial object (the connection ended).</summary>

@@ -4,20 +4,23 @@ using System.Net.Sockets;
 namespace OpenSips.Mi;
 
 /// <summary>
-/// event_datagram: one JSON-RPC notification per datagram, over UDP (sent from an ephemeral port, docs/wire-facts.md#ev-datagram) or a unix
-/// datagram socket. UDP senders whose address the <see cref="SourceFilter"/> refuses are ignored.
+/// One payload per datagram, over UDP or a unix datagram socket: event_datagram (one JSON-RPC notification, sent from an
+/// ephemeral port of the server, docs/wire-facts.md#ev-datagram) and proto_hep over UDP (one HEP packet). UDP senders
+/// whose address the <see cref="SourceFilter"/> refuses are ignored.
 /// </summary>
-internal sealed class DatagramEventListener : IEventListener
+internal sealed class DatagramListener : IListener
 {
     private readonly Socket _socket;
     private readonly EndPoint _template;
     private readonly SourceFilter _filter;
     private readonly string? _unixPath;
+    private readonly string _what;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    private DatagramEventListener(Socket socket, EndPoint template, SourceFilter filter, string? unixPath)
+    private DatagramListener(Socket socket, EndPoint template, SourceFilter filter, string? unixPath, string what)
     {
+        _what = what;
         _socket = socket;
         _template = template;
         _filter = filter;
@@ -27,7 +30,10 @@ internal sealed class DatagramEventListener : IEventListener
 
     public EndPoint LocalEndPoint { get; }
 
-    public static DatagramEventListener BindUdp(IPEndPoint bind, SourceFilter filter)
+    /// <param name="bind">The address to bind.</param>
+    /// <param name="filter">Who may send.</param>
+    /// <param name="what">Names the listener in errors, e.g. <c>event</c> or <c>HEP</c>.</param>
+    public static DatagramListener BindUdp(IPEndPoint bind, SourceFilter filter, string what)
     {
         var socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -36,34 +42,34 @@ internal sealed class DatagramEventListener : IEventListener
             socket.ReceiveBufferSize = 1024 * 1024;
             socket.Bind(bind);
             var any = bind.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-            return new DatagramEventListener(socket, new IPEndPoint(any, 0), filter, null);
+            return new DatagramListener(socket, new IPEndPoint(any, 0), filter, null, what);
         }
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new MiTransportException($"Could not bind the UDP event listener to {bind}: {ex.Message}", ex);
+            throw new MiTransportException($"Could not bind the UDP {what} listener to {bind}: {ex.Message}", ex);
         }
     }
 
-    public static DatagramEventListener BindUnix(string path)
+    public static DatagramListener BindUnix(string path, string what)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
-            return new DatagramEventListener(socket, new UnixDomainSocketEndPoint(path), new SourceFilter(null), path);
+            return new DatagramListener(socket, new UnixDomainSocketEndPoint(path), new SourceFilter(null), path, what);
         }
         catch (SocketException ex)
         {
             socket.Dispose();
             var hint = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? " (the path exists: remove a stale socket file first)" : string.Empty;
-            throw new MiTransportException($"Could not bind the unix event listener to {path}: {ex.Message}{hint}", ex);
+            throw new MiTransportException($"Could not bind the unix {what} listener to {path}: {ex.Message}{hint}", ex);
         }
     }
 
-    public void Start(IEventSink sink) => _loop = Task.Run(() => ReceiveLoopAsync(sink));
+    public void Start(IListenerSink sink) => _loop = Task.Run(() => ReceiveLoopAsync(sink));
 
-    private async Task ReceiveLoopAsync(IEventSink sink)
+    private async Task ReceiveLoopAsync(IListenerSink sink)
     {
         var buffer = new byte[65536];
         while (!_stop.IsCancellationRequested)
@@ -89,7 +95,7 @@ internal sealed class DatagramEventListener : IEventListener
             {
                 if (!_stop.IsCancellationRequested)
                 {
-                    sink.OnFailed(new MiTransportException($"The event listener on {LocalEndPoint} failed: {ex.Message}", ex));
+                    sink.OnFailed(new MiTransportException($"The {_what} listener on {LocalEndPoint} failed: {ex.Message}", ex));
                 }
 
                 return;
