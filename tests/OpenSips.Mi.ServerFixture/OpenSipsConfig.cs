@@ -92,7 +92,7 @@ internal static class OpenSipsConfig
         Load("proto_udp");
         if (options.Tracer)
         {
-            Load("proto_tcp");
+            // hep_tcp needs no proto_tcp line (TCP is in the core); 4.0.1 refuses proto_tcp without a TCP listener.
             Load("proto_hep");
         }
 
