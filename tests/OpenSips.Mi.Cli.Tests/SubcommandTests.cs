@@ -53,7 +53,7 @@ public sealed class SubcommandTests : IAsyncLifetime
         var run = await CliRun.RunAsync("-u", _server.Url, "completion", "fish");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("-a 'core:uptime usrloc:dump domain:dump uptime ul_dump'", run.Out, StringComparison.Ordinal);
+        Assert.Contains("OPENSIPS_MI_COMPLETE_COMMANDS='core:uptime usrloc:dump domain:dump uptime ul_dump'", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("domain_dump", run.Out, StringComparison.Ordinal);
     }
 

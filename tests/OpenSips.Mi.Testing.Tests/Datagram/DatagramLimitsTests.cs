@@ -51,8 +51,7 @@ public class DatagramLimitsTests
         await using var emulator = await StartAsync(cts.Token);
         using var probe = new UdpProbe(emulator.UdpEndPoint);
 
-        // {"jsonrpc":"2.0","result":{"key":"k","value":"…"},"id":7} is 57 bytes plus the value.
-        var value = new string('v', replyBytes - 57);
+        var value = new string('v', replyBytes - "{\"jsonrpc\":\"2.0\",\"result\":{\"key\":\"k\",\"value\":\"\"},\"id\":7}".Length);
         await probe.RequestAsync(Encoding.UTF8.GetBytes($"{{\"jsonrpc\":\"2.0\",\"method\":\"cache_store\",\"params\":[\"local\",\"k\",\"{value}\"],\"id\":6}}"), cts.Token);
         var reply = await probe.RequestAsync("{\"jsonrpc\":\"2.0\",\"method\":\"cache_fetch\",\"params\":[\"local\",\"k\"],\"id\":7}"u8.ToArray(), cts.Token);
 
