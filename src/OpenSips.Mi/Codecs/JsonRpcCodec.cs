@@ -26,6 +26,8 @@ internal sealed class JsonRpcCodec : IMiCodec
 
     public bool HasIds => true;
 
+    public bool TryReadReplyId(ReadOnlySpan<byte> reply, out int id) => TryReadId(reply, out id);
+
     // One writer per thread, reset onto each request's buffer: encoding is synchronous, so it is never shared.
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;

@@ -7,7 +7,7 @@ namespace OpenSips.Mi;
 /// reads the reply to EOF. Never blocks a thread on an open: OpenSIPS's FIFO is opened non-blocking (a missing reader is
 /// reported at once) and the reply FIFO is opened with a keeper writer (see <see cref="ReplyFifo"/>).
 /// </summary>
-internal sealed class FifoTransport : IExchangeTransport
+internal sealed class FifoExchange : IMiExchange
 {
     /// <summary>Bytes the command adds to the JSON: two colons, the reply FIFO name and the newline.</summary>
     public const int CommandOverhead = 2 + ReplyFifo.NameLength + 1;
@@ -18,7 +18,7 @@ internal sealed class FifoTransport : IExchangeTransport
     private readonly string _replyDirectory;
     private readonly CancellationTokenSource _disposed = new();
 
-    private FifoTransport(FifoOptions options)
+    private FifoExchange(FifoOptions options)
     {
         _fifoPath = options.FifoPath;
         _replyDirectory = options.ReplyDirectory;
@@ -34,18 +34,35 @@ internal sealed class FifoTransport : IExchangeTransport
 
     public string RequestLimitAdvice => "use mi_datagram or mi_http for large requests";
 
+    public string? TimeoutHint => "mi_fifo answers nothing to unparsable JSON or a missing reply FIFO; is OpenSIPS running and reading this FIFO?";
+
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
-    public static FifoTransport Create(FifoOptions options)
+    public static FifoExchange Create(FifoOptions options)
     {
         if (!OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("mi_fifo is supported on Linux only (OpenSIPS's FIFO is local to its host); use mi_datagram or mi_http elsewhere.");
         }
 
-        return new FifoTransport(options);
+        return new FifoExchange(options);
     }
 
-    public async Task<ReadOnlyMemory<byte>> ExchangeAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    public async ValueTask<MiReplyBuffer> ExchangeAsync(MiExchangeRequest call, CancellationToken cancellationToken)
+    {
+        var request = call.Bytes;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), call.Deadline) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        try
+        {
+            return MiReplyBuffer.Owned(await ExchangeCoreAsync(request, deadline.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested && !_disposed.IsCancellationRequested)
+        {
+            throw new MiExchangeTimeoutException();
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ExchangeCoreAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace OpenSips.Mi;
+
+/// <summary>
+/// mi_datagram over a unix datagram socket. OpenSIPS answers to the sender's address, so the client binds a private
+/// socket file (unpredictable name, removed on dispose and on failure) before it sends anything; OpenSIPS answers from an
+/// unbound socket, so the client's socket is not connected (a connected one would refuse those replies).
+/// </summary>
+/// <remarks>
+/// OpenSIPS sends each reply once, without waiting: a reply that finds the client socket's receive queue full is dropped.
+/// That queue holds <c>net.unix.max_dgram_qlen</c> datagrams (10 by default), so a client keeps at most that many calls
+/// in flight per socket (<see cref="UnixDatagramOptions.MaxCallsPerSocket"/>), opens further sockets when all are busy
+/// (<see cref="UnixDatagramOptions.MaxClientSockets"/>) and queues the rest in order.
+/// </remarks>
+internal sealed partial class UnixDatagramChannel : DatagramChannel
+{
+    /// <summary>Where Linux publishes the receive queue length of unix datagram sockets.</summary>
+    public const string QueueLengthPath = "/proc/sys/net/unix/max_dgram_qlen";
+
+    /// <summary>Linux's default <c>net.unix.max_dgram_qlen</c>, used when it cannot be read.</summary>
+    public const int DefaultQueueLength = 10;
+
+    private readonly string _clientPath;
+    private readonly SocketAddress _server;
+    private int _disposed;
+
+    private UnixDatagramChannel(Socket socket, string clientPath, SocketAddress server, string endpoint)
+        : base(socket, endpoint)
+    {
+        _clientPath = clientPath;
+        _server = server;
+    }
+
+    /// <summary>The client's socket file.</summary>
+    public string ClientPath => _clientPath;
+
+    public override string TimeoutHint =>
+        $"is mi_datagram listening on that socket, and may OpenSIPS write to this client's socket in {Path.GetDirectoryName(_clientPath)}?";
+
+    public override string RequestLimitAdvice => "use mi_http or mi_fifo for large requests, or split the work into several commands";
+
+    /// <summary>The lanes of a unix client: its first socket now (so a missing server fails at connect), more on demand.</summary>
+    public static DatagramLanes CreateLanes(UnixDatagramOptions options)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("mi_datagram over a unix socket is supported on Linux only; use udp:// elsewhere.");
+        }
+
+        var first = Create(options);
+        var perSocket = options.MaxCallsPerSocket ?? ReadQueueLength();
+        var opened = 0;
+        return new DatagramLanes(
+            () => Interlocked.Exchange(ref opened, 1) == 0 ? first : Create(options),
+            perSocket,
+            options.MaxClientSockets,
+            $"it waited for a free slot: this client keeps at most {perSocket} calls in flight on each of at most {options.MaxClientSockets} sockets " +
+            "(UnixDatagramOptions.MaxCallsPerSocket and MaxClientSockets: a unix datagram socket queues net.unix.max_dgram_qlen replies and OpenSIPS drops any beyond that), and they were all busy");
+    }
+
+    public static UnixDatagramChannel Create(UnixDatagramOptions options)
+    {
+        var directory = options.ClientSocketDirectory ?? Path.GetTempPath();
+        var clientPath = Path.Combine(directory, "opensips-mi-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".sock");
+        var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(clientPath));
+
+            // OpenSIPS usually runs as another user: it needs write access to our socket to answer, nothing more.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(clientPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+            }
+
+            if (!File.Exists(options.SocketPath))
+            {
+                throw new SocketException((int)SocketError.AddressNotAvailable);
+            }
+
+            return new UnixDatagramChannel(socket, clientPath, new UnixDomainSocketEndPoint(options.SocketPath).Serialize(), options.ToUriString());
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            TryDelete(clientPath);
+            throw new MiTransportException(
+                $"cannot reach OpenSIPS MI at {options.ToUriString()}: {(ex.SocketErrorCode == SocketError.AddressNotAvailable ? "the socket does not exist" : ex.SocketErrorCode.ToString())} (is mi_datagram listening on that socket, and may this user write to it?)",
+                ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            TryDelete(clientPath);
+            throw;
+        }
+    }
+
+    /// <summary><c>net.unix.max_dgram_qlen</c>, or <see cref="DefaultQueueLength"/> where it cannot be read.</summary>
+    public static int ReadQueueLength()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(QueueLengthPath).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var length) && length > 0
+                ? length
+                : DefaultQueueLength;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return DefaultQueueLength;
+        }
+    }
+
+    public override unsafe SocketError Send(ReadOnlySpan<byte> datagram)
+    {
+        // .NET has no non-blocking flag for one send, and a blocking send to a unix socket waits while OpenSIPS's own
+        // queue is full (other clients): send with MSG_DONTWAIT instead and let the caller retry asynchronously.
+        var address = _server.Buffer.Span[.._server.Size];
+        nint sent;
+        fixed (byte* data = datagram)
+        fixed (byte* to = address)
+        {
+            sent = SendTo(Socket.SafeHandle, data, (nuint)datagram.Length, OperatingSystem.IsLinux() ? 0x40 : 0x80, to, (uint)address.Length);
+        }
+
+        if (sent >= 0)
+        {
+            return SocketError.Success;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == (OperatingSystem.IsLinux() ? 11 : 35) ? SocketError.WouldBlock : ToSocketError(errno);
+    }
+
+    private static SocketError ToSocketError(int errno) => errno switch
+    {
+        2 => SocketError.AddressNotAvailable,   // ENOENT: the server socket is gone
+        13 or 1 => SocketError.AccessDenied,    // EACCES, EPERM
+        111 or 61 => SocketError.ConnectionRefused,
+        90 or 40 => SocketError.MessageSize,    // EMSGSIZE (Linux, macOS)
+        _ => SocketError.SocketError,
+    };
+
+    public override string Describe(SocketError error) => error switch
+    {
+        SocketError.AddressNotAvailable => $"cannot reach OpenSIPS MI at {Endpoint}: the socket does not exist (any more): is OpenSIPS running with mi_datagram on that socket?",
+        SocketError.AccessDenied => $"cannot reach OpenSIPS MI at {Endpoint}: permission denied (may this user write to mi_datagram's socket? see unix_socket_mode/user/group)",
+        SocketError.ConnectionRefused => $"cannot reach OpenSIPS MI at {Endpoint}: connection refused (nothing reads that socket: is OpenSIPS running?)",
+        _ => base.Describe(error),
+    };
+
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    private static unsafe partial nint SendTo(SafeSocketHandle socket, byte* buffer, nuint length, int flags, byte* address, uint addressLength);
+
+    public override void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            base.Dispose();
+            TryDelete(_clientPath);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
