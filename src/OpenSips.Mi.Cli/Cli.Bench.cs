@@ -13,11 +13,13 @@ internal static partial class Cli
         var requests = new Option<int?>("--requests", "-n") { Description = "Calls to make (default 10000, or unbounded with --duration).", HelpName = "N" };
         var duration = new Option<double?>("--duration", "-d") { Description = "Stop after SECONDS (whichever of --requests and --duration comes first).", HelpName = "SECONDS" };
         var concurrency = new Option<int>("--concurrency", "-C") { Description = "Calls in flight at once, all on ONE client.", DefaultValueFactory = _ => 1, HelpName = "C" };
-        var raw = new Option<bool>("--raw") { Description = "Send the same pre-encoded request through a bare socket / HttpClient / FIFO with the least work: the floor to compare the library with." };
+        var raw = new Option<bool>("--raw") { Description = "Send the same pre-encoded request through bare sockets / TCP connections / FIFOs with the least work (one thread serving C of them): the floor to compare the library with." };
+        var warmup = new Option<double?>("--warmup") { Description = "Warm up for SECONDS (default 2) or a fifth of --requests, whichever ends first; not counted in the figures, reported apart. 0: none.", HelpName = "SECONDS" };
+        var reuse = new Option<bool>("--reuse-reply-fifos") { Description = "mi_fifo: keep a small pool of reply FIFOs instead of one per call (FifoOptions.ReuseReplyFifos)." };
         var command = new Command("bench", "Load a server with one command: calls/s, errors and latency percentiles, library or --raw.\n" +
             "  opensips-mi bench -u udp://127.0.0.1:8809 -n 20000 -C 16\n  opensips-mi bench --emulated --transport http --duration 5 --raw -o json")
         {
-            method, parameters, requests, duration, concurrency, raw,
+            method, parameters, requests, duration, concurrency, raw, warmup, reuse,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -29,7 +31,8 @@ internal static partial class Cli
                 parse.GetValue(requests) ?? (parse.GetValue(duration) is null ? 10_000 : int.MaxValue),
                 parse.GetValue(duration) is { } seconds ? PositiveSeconds(seconds, "--duration") : null,
                 parse.GetValue(concurrency),
-                parse.GetValue(raw));
+                parse.GetValue(raw),
+                parse.GetValue(warmup) is { } warm ? (warm == 0 ? TimeSpan.Zero : PositiveSeconds(warm, "--warmup")) : BenchPlan.DefaultWarmup);
             if (plan.Requests <= 0 || plan.Concurrency is <= 0 or > 4096)
             {
                 throw new UsageException("--requests must be at least 1 and --concurrency between 1 and 4096");
@@ -57,6 +60,11 @@ internal static partial class Cli
                 }
 
                 var connection = TargetRunner.ParseOptions(target, settings);
+                if (parse.GetValue(reuse) && connection is FifoOptions fifo)
+                {
+                    connection = fifo with { ReuseReplyFifos = true };
+                }
+
                 var report = await BenchRunner.RunAsync(connection, plan, format == OutputFormat.Json ? null : env, ct);
                 await env.Out.WriteLineAsync(format == OutputFormat.Json ? report.ToJson() : report.ToText());
                 return report.ExitCode;

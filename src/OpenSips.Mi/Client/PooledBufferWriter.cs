@@ -89,6 +89,16 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _buffer = larger;
     }
 
+    /// <summary>Hands the written bytes over in their rented array (released by the receiver) and leaves the writer empty.</summary>
+    public MiReplyBuffer Detach()
+    {
+        var reply = MiReplyBuffer.Rented(_buffer, 0, _written);
+        _buffer = [];
+        _written = 0;
+        Return(this);
+        return reply;
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

@@ -23,6 +23,14 @@ public record HttpOptions : MiConnectionOptions
     /// </summary>
     public HttpClient? HttpClient { get; init; }
 
+    /// <summary>
+    /// Sends through <see cref="System.Net.Http.HttpClient"/> even for a plain <c>http://</c> URL. By default a plain http URL
+    /// without <see cref="HttpClient"/> or <see cref="HttpMessageHandler"/> goes through the client's own lean HTTP/1.1 path
+    /// on Linux (one write per request, keep-alive, replies read by the client's receive thread: see docs/performance.md);
+    /// https, an injected client or handler, and other platforms always use <see cref="System.Net.Http.HttpClient"/>.
+    /// </summary>
+    public bool UseHttpClient { get; init; }
+
     /// <summary>A handler to build the client's <see cref="System.Net.Http.HttpClient"/> from; the caller keeps ownership.</summary>
     public HttpMessageHandler? HttpMessageHandler { get; init; }
 

@@ -280,4 +280,48 @@ public sealed partial class FifoTransportTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(() => call);
         Assert.Empty(LeftoverReplyFifos());
     }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Reused_reply_fifos_serve_call_after_call_and_are_removed_on_dispose()
+    {
+        var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)) with { ReuseReplyFifos = true });
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("56 [sec]", (await client.CommandAsync("uptime", TestContext.Current.CancellationToken)).GetResult().GetProperty("Up time").GetString());
+        }
+
+        var name = Assert.Single(_server.Commands.Select(c => c.ReplyName).Distinct());
+        Assert.Matches(ReplyName(), name);
+        Assert.Equal([name], LeftoverReplyFifos().Select(Path.GetFileName));
+        await client.DisposeAsync();
+        Assert.Empty(LeftoverReplyFifos());
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_reused_reply_fifo_whose_call_timed_out_is_retired_and_its_late_reply_reaches_no_other_call()
+    {
+        var late = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _handler = command =>
+        {
+            if (command.Method == "slow")
+            {
+                late.TrySetResult(command.ReplyName);
+                return null;
+            }
+
+            return FakeFifoServer.CapturedReply("uptime", command);
+        };
+        await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)) with { ReuseReplyFifos = true });
+        await client.CommandAsync("uptime", TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<MiTimeoutException>(() => client.CommandAsync("slow", null, Short, TestContext.Current.CancellationToken));
+        var slowName = await late.Task;
+
+        // The FIFO of the timed-out call is gone; a reply written there now fails instead of reaching the next call.
+        Assert.False(File.Exists(Path.Combine(_server.ReplyDirectory, slowName)));
+        var next = await client.CommandAsync("uptime", TestContext.Current.CancellationToken);
+        Assert.Equal("56 [sec]", next.GetResult().GetProperty("Up time").GetString());
+        Assert.NotEqual(slowName, _server.Commands.Last().ReplyName);
+    }
 }

@@ -32,6 +32,9 @@ internal abstract class DatagramChannel : IDisposable
     /// <summary>Sends one datagram without blocking; <see cref="SocketError.WouldBlock"/> means "not now, try again shortly".</summary>
     public abstract SocketError Send(ReadOnlySpan<byte> datagram);
 
+    /// <summary>Sends one datagram, waiting up to the socket's send timeout for the server to make room.</summary>
+    public virtual SocketError SendWaiting(ReadOnlySpan<byte> datagram) => Send(datagram);
+
     public virtual string Describe(SocketError error) => error switch
     {
         SocketError.ConnectionRefused => $"cannot reach OpenSIPS MI at {Endpoint}: connection refused (is mi_datagram loaded and listening there?)",

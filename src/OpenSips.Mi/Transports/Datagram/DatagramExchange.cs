@@ -35,7 +35,9 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
     private readonly Stack<PendingCall> _free = new();
     private readonly List<DatagramChannel> _open = [];
     private readonly Queue<TaskCompletionSource<DatagramChannel>> _waiters = new();
+    private readonly DatagramSendQueue _deferred = new();
     private Watched _watched;
+    private List<DatagramChannel>? _closing;
     private byte[]? _receiveBuffer;
     private volatile bool _disposed;
 
@@ -118,20 +120,20 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
                 throw new InvalidOperationException($"Request id {request.Id} is already in flight.");
             }
 
-            call.Lane = lane;
+            call.Context = lane;
         }
 
         // From here on the call ends through its value task: every failure completes it, and reading the outcome recycles it.
         _sweep.Add(call, request.Deadline);
         call.WatchCancellation(cancellationToken);
         _reactor.EnsureStarted();
-        var error = lane.Send(request.Bytes.Span);
+        var error = _deferred.IsBacklogged ? SocketError.WouldBlock : lane.Send(request.Bytes.Span);
         if (error == SocketError.WouldBlock)
         {
-            return SendLaterAsync(call, generation, lane, request, cancellationToken);
+            // OpenSIPS's own queue is full (its socket holds only so many requests): send when it has room, in order.
+            _deferred.Enqueue(call, generation, lane, request.Bytes.Span);
         }
-
-        if (error != SocketError.Success)
+        else if (error != SocketError.Success)
         {
             call.TryFail(generation, new MiTransportException(lane.Describe(error), new SocketException((int)error)));
         }
@@ -171,7 +173,12 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
     private void WatchOpenLanesLocked()
     {
         Volatile.Write(ref _watched, new Watched([.. _open], [.. _open.Select(c => (SafeHandle)c.Socket.SafeHandle)]));
-        _poller?.Wake();
+        // Full fence: the set must be visible before we read whether a leader (which re-reads it) is active.
+        Interlocked.MemoryBarrier();
+        if (!_reactor.HasLeader)
+        {
+            _poller?.Wake();
+        }
     }
 
     /// <summary>Frees a slot: the first caller still waiting takes it over; a surplus socket that fell idle is closed.</summary>
@@ -194,6 +201,22 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             // The burst is over: the other sockets have room to spare. Late replies to this socket are dropped by OpenSIPS.
             _open.Remove(lane);
             WatchOpenLanesLocked();
+            (_closing ??= []).Add(lane);
+        }
+    }
+
+    /// <summary>Closes the sockets <see cref="ReleaseLaneLocked"/> retired, outside the lock (a close waits for the poller to let go).</summary>
+    private void CloseRetired()
+    {
+        List<DatagramChannel>? closing;
+        lock (_lock)
+        {
+            closing = _closing;
+            _closing = null;
+        }
+
+        foreach (var lane in closing ?? [])
+        {
             lane.Dispose();
         }
     }
@@ -243,38 +266,6 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
         return await Start(request, lane, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The server's queue is full for now (other clients): retry shortly, within the call's deadline.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<MiReplyBuffer> SendLaterAsync(PendingCall call, long generation, DatagramChannel lane, MiExchangeRequest request, CancellationToken cancellationToken)
-    {
-        var reply = call.Task;
-        while (call.IsLive(generation))
-        {
-            try
-            {
-                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            var error = lane.Send(request.Bytes.Span);
-            if (error == SocketError.Success)
-            {
-                break;
-            }
-
-            if (error != SocketError.WouldBlock)
-            {
-                call.TryFail(generation, new MiTransportException(lane.Describe(error), new SocketException((int)error)));
-                break;
-            }
-        }
-
-        return await reply.ConfigureAwait(false);
-    }
-
     void IPendingCallOwner.Recycle(PendingCall call)
     {
         _sweep.Remove(call);
@@ -285,9 +276,9 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
                 _pending.Remove(call.Id);
             }
 
-            if (call.Lane is { } lane)
+            if (call.Context is DatagramChannel lane)
             {
-                call.Lane = null;
+                call.Context = null;
                 ReleaseLaneLocked(lane);
             }
 
@@ -295,6 +286,11 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             {
                 _free.Push(call);
             }
+        }
+
+        if (_closing is not null)
+        {
+            CloseRetired();
         }
     }
 
@@ -402,7 +398,7 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             if (hasId)
             {
                 // Only the socket the request went out on may answer it.
-                if (_pending.TryGetValue(id, out var waiting) && ReferenceEquals(waiting.Lane, lane))
+                if (_pending.TryGetValue(id, out var waiting) && ReferenceEquals(waiting.Context, lane))
                 {
                     _pending.Remove(id);
                     call = waiting;
@@ -414,7 +410,7 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
                 // A plain-text error or an id-less error carries no id. With one call in flight it can only be that call's.
                 foreach (var only in _pending.Values)
                 {
-                    if (ReferenceEquals(only.Lane, lane))
+                    if (ReferenceEquals(only.Context, lane))
                     {
                         call = only;
                         generation = only.Generation;
@@ -510,6 +506,7 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
         }
 
         _reactor.Dispose();
+        _deferred.Dispose();
         _poller?.Wake();
         lock (_lock)
         {

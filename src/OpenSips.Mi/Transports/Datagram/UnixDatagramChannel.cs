@@ -33,6 +33,9 @@ internal sealed partial class UnixDatagramChannel : DatagramChannel
     {
         _clientPath = clientPath;
         _server = server;
+
+        // Bounds each wait of SendWaiting, so that the thread sending deferred requests checks their calls now and then.
+        Socket.SendTimeout = 50;
     }
 
     /// <summary>The client's socket file.</summary>
@@ -115,16 +118,23 @@ internal sealed partial class UnixDatagramChannel : DatagramChannel
         }
     }
 
-    public override unsafe SocketError Send(ReadOnlySpan<byte> datagram)
+    // .NET has no non-blocking flag for one send, and a blocking send to a unix socket waits while OpenSIPS's own queue
+    // is full: the caller's send uses MSG_DONTWAIT, and what does not fit is sent later by DatagramSendQueue.
+    public override SocketError Send(ReadOnlySpan<byte> datagram) => SendTo(datagram, MsgDontWait);
+
+    public override SocketError SendWaiting(ReadOnlySpan<byte> datagram) => SendTo(datagram, 0);
+
+    private const int MsgDontWait = 0x40;
+    private const int EAgain = 11;
+
+    private unsafe SocketError SendTo(ReadOnlySpan<byte> datagram, int flags)
     {
-        // .NET has no non-blocking flag for one send, and a blocking send to a unix socket waits while OpenSIPS's own
-        // queue is full (other clients): send with MSG_DONTWAIT instead and let the caller retry asynchronously.
         var address = _server.Buffer.Span[.._server.Size];
         nint sent;
         fixed (byte* data = datagram)
         fixed (byte* to = address)
         {
-            sent = SendTo(Socket.SafeHandle, data, (nuint)datagram.Length, OperatingSystem.IsLinux() ? 0x40 : 0x80, to, (uint)address.Length);
+            sent = SendTo(Socket.SafeHandle, data, (nuint)datagram.Length, flags, to, (uint)address.Length);
         }
 
         if (sent >= 0)
@@ -133,15 +143,15 @@ internal sealed partial class UnixDatagramChannel : DatagramChannel
         }
 
         var errno = Marshal.GetLastPInvokeError();
-        return errno == (OperatingSystem.IsLinux() ? 11 : 35) ? SocketError.WouldBlock : ToSocketError(errno);
+        return errno == EAgain ? SocketError.WouldBlock : ToSocketError(errno);
     }
 
     private static SocketError ToSocketError(int errno) => errno switch
     {
         2 => SocketError.AddressNotAvailable,   // ENOENT: the server socket is gone
         13 or 1 => SocketError.AccessDenied,    // EACCES, EPERM
-        111 or 61 => SocketError.ConnectionRefused,
-        90 or 40 => SocketError.MessageSize,    // EMSGSIZE (Linux, macOS)
+        111 => SocketError.ConnectionRefused,
+        90 => SocketError.MessageSize,
         _ => SocketError.SocketError,
     };
 

@@ -29,10 +29,17 @@ internal sealed partial class FdPoller : IDisposable
     }
 
     /// <summary>Ends a <see cref="Wait"/> that includes the wake descriptor (new descriptors to watch, or stopping).</summary>
+    /// <remarks>Harmless after <see cref="Dispose"/>: calls that end after their client was disposed still wake it.</remarks>
     public unsafe void Wake()
     {
         ulong one = 1;
-        _ = Write(_wake, (byte*)&one, sizeof(ulong));
+        try
+        {
+            _ = Write(_wake, (byte*)&one, sizeof(ulong));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     /// <summary>

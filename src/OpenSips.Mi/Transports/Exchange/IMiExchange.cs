@@ -52,6 +52,9 @@ internal readonly struct MiReplyBuffer
     /// <summary>A reply in a rented array: the first <paramref name="length"/> bytes.</summary>
     public static MiReplyBuffer Rented(byte[] array, int length) => new(array, array.AsMemory(0, length));
 
+    /// <summary>A reply in a rented array, starting at <paramref name="start"/> (after HTTP headers, say).</summary>
+    public static MiReplyBuffer Rented(byte[] array, int start, int length) => new(array, array.AsMemory(start, length));
+
     /// <summary>A reply the caller owns outright (nothing to return).</summary>
     public static MiReplyBuffer Owned(ReadOnlyMemory<byte> bytes) => new(null, bytes);
 

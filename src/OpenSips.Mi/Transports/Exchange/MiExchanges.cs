@@ -15,6 +15,8 @@ internal static class MiExchanges
         _ => throw new ArgumentException($"Unsupported options type {options.GetType().Name}.", nameof(options)),
     };
 
-    private static HttpClientExchange CreateHttp(HttpOptions options, IMiCodec codec) =>
-        HttpClientExchange.Create(options, codec.ContentType);
+    private static IMiExchange CreateHttp(HttpOptions options, IMiCodec codec) =>
+        LeanHttpExchange.Supports(options)
+            ? LeanHttpExchange.Create(options, codec.ContentType)
+            : HttpClientExchange.Create(options, codec.ContentType);
 }

@@ -24,8 +24,8 @@ internal sealed class PendingCall : DeadlineEntry, IValueTaskSource<MiReplyBuffe
     /// <summary>The request id this use waits for.</summary>
     public int Id { get; private set; }
 
-    /// <summary>The socket the request went out on, while the call holds a slot there (datagram exchanges only).</summary>
-    public DatagramChannel? Lane { get; set; }
+    /// <summary>What the owner ties to this use: the socket a datagram went out on, the HTTP connection it uses.</summary>
+    public object? Context { get; set; }
 
     /// <summary>Text of an unattributable reply that may have been this call's (shown in its timeout message).</summary>
     public string? Hint { get; set; }

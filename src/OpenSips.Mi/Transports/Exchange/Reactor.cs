@@ -56,6 +56,12 @@ internal sealed class Reactor : IDisposable
     /// <summary>Times a leader was demoted because a continuation held it (for tests and diagnostics).</summary>
     public int Stalls { get; private set; }
 
+    /// <summary>
+    /// True while a leader receives. It reads the set of descriptors afresh each time it waits, so a change to that set
+    /// need not wake anyone; only the dedicated thread's wait (when no leader is active) must be woken.
+    /// </summary>
+    public bool HasLeader => (Volatile.Read(ref _state) & Leader) != 0;
+
     /// <summary>Starts the dedicated thread on first use.</summary>
     public void EnsureStarted()
     {
