@@ -49,7 +49,7 @@ internal static class EventCommands
             {
                 if (state.Subscribers.Any(s => s.Event == state.Events[i]))
                 {
-                    list.Add(EventNode(ctx, state.Events[i], i, null));
+                    list.Add((JsonNode?)EventNode(ctx, state.Events[i], i, null));
                 }
             }
 

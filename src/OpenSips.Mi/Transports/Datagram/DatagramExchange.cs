@@ -38,6 +38,8 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
     private readonly DatagramSendQueue _deferred = new();
     private Watched _watched;
     private List<DatagramChannel>? _closing;
+    private int _inFlight;
+    private int _largestReply;
     private byte[]? _receiveBuffer;
     private volatile bool _disposed;
 
@@ -144,7 +146,7 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
     /// <summary>A socket with a free slot (opening another one when allowed), or <see langword="null"/>; keeps arrival order.</summary>
     private DatagramChannel? TakeLaneLocked()
     {
-        if (_waiters.Count > 0)
+        if (_waiters.Count > 0 || _inFlight >= CapLocked())
         {
             return null;
         }
@@ -154,6 +156,7 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             if (lane.InFlight < _lanes.PerSocket)
             {
                 lane.InFlight++;
+                _inFlight++;
                 return lane;
             }
         }
@@ -167,8 +170,13 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
         _open.Add(opened);
         WatchOpenLanesLocked();
         opened.InFlight++;
+        _inFlight++;
         return opened;
     }
+
+    /// <summary>How many calls may be in flight so that their replies, as large as the largest recent one, fit in the budget.</summary>
+    private int CapLocked() =>
+        _lanes.ReplyBudgetBytes == 0 ? int.MaxValue : (int)Math.Clamp(_lanes.ReplyBudgetBytes / (_largestReply + 1024L), 1, int.MaxValue);
 
     private void WatchOpenLanesLocked()
     {
@@ -185,15 +193,18 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
     private void ReleaseLaneLocked(DatagramChannel lane)
     {
         lane.InFlight--;
-        while (_waiters.TryDequeue(out var waiter))
+        _inFlight--;
+        while (_inFlight < CapLocked() && _waiters.TryDequeue(out var waiter))
         {
             lane.InFlight++;
+            _inFlight++;
             if (waiter.TrySetResult(lane))
             {
                 return;
             }
 
             lane.InFlight--;
+            _inFlight--;
         }
 
         if (lane.InFlight == 0 && !ReferenceEquals(lane, _first) && !_disposed && SpareSlotsLocked(lane) >= Math.Max(1, _lanes.PerSocket / 2))
@@ -395,6 +406,9 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
         var hasId = _ids.TryReadReplyId(datagram, out var id);
         lock (_lock)
         {
+            // The largest recent reply, forgetting slowly (1/64 per reply) so that one large reply does not cap forever.
+            _largestReply = Math.Max(length, _largestReply - (_largestReply >> 6));
+
             if (hasId)
             {
                 // Only the socket the request went out on may answer it.

@@ -15,6 +15,18 @@ internal sealed class UdpChannel : DatagramChannel
 
     public override string RequestLimitAdvice => "use mi_http (with a larger httpd receive_buf_size) or mi_fifo for large requests, or split the work into several commands";
 
+    /// <summary>
+    /// One socket, no bound but the receive buffer: replies wait there until read, and one that does not fit is dropped,
+    /// so the replies in flight must fit in half of it (the kernel counts each datagram with its overhead).
+    /// </summary>
+    public static DatagramLanes CreateLanes(DatagramOptions options)
+    {
+        var channel = Create(options);
+        var budget = Math.Max(channel.Socket.ReceiveBufferSize / 2, 64 * 1024);
+        return new DatagramLanes(() => channel, int.MaxValue, 1, budget,
+            $"it waited for a free slot: the replies in flight must fit in this client's UDP receive buffer ({budget / 1024} KiB of the kernel's {channel.Socket.ReceiveBufferSize / 1024} KiB, see net.core.rmem_max), judging by the largest recent reply");
+    }
+
     public static UdpChannel Create(DatagramOptions options)
     {
         var addresses = IPAddress.TryParse(options.Host, out var literal)

@@ -24,6 +24,15 @@ internal sealed partial class UnixDatagramChannel : DatagramChannel
     /// <summary>Linux's default <c>net.unix.max_dgram_qlen</c>, used when it cannot be read.</summary>
     public const int DefaultQueueLength = 10;
 
+    /// <summary>
+    /// Where Linux publishes the default socket send buffer. OpenSIPS replies on a unix socket of its own without setting
+    /// its size, and every reply sent there counts against it until the client has read it.
+    /// </summary>
+    public const string SendBufferPath = "/proc/sys/net/core/wmem_default";
+
+    /// <summary>Linux's usual <c>net.core.wmem_default</c>, used when it cannot be read.</summary>
+    public const int DefaultSendBuffer = 212992;
+
     private readonly string _clientPath;
     private readonly SocketAddress _server;
     private int _disposed;
@@ -56,13 +65,16 @@ internal sealed partial class UnixDatagramChannel : DatagramChannel
 
         var first = Create(options);
         var perSocket = options.MaxCallsPerSocket ?? ReadQueueLength();
+        var budget = ReadSysctl(SendBufferPath, DefaultSendBuffer) * 3 / 4;
         var opened = 0;
         return new DatagramLanes(
             () => Interlocked.Exchange(ref opened, 1) == 0 ? first : Create(options),
             perSocket,
             options.MaxClientSockets,
+            budget,
             $"it waited for a free slot: this client keeps at most {perSocket} calls in flight on each of at most {options.MaxClientSockets} sockets " +
-            "(UnixDatagramOptions.MaxCallsPerSocket and MaxClientSockets: a unix datagram socket queues net.unix.max_dgram_qlen replies and OpenSIPS drops any beyond that), and they were all busy");
+            "(UnixDatagramOptions.MaxCallsPerSocket and MaxClientSockets: a unix datagram socket queues net.unix.max_dgram_qlen replies and OpenSIPS drops any beyond that), " +
+            $"and the replies in flight must fit in OpenSIPS's send buffer ({budget / 1024} KiB of net.core.wmem_default, judging by the largest recent reply); they were all busy");
     }
 
     public static UnixDatagramChannel Create(UnixDatagramOptions options)
@@ -104,17 +116,19 @@ internal sealed partial class UnixDatagramChannel : DatagramChannel
     }
 
     /// <summary><c>net.unix.max_dgram_qlen</c>, or <see cref="DefaultQueueLength"/> where it cannot be read.</summary>
-    public static int ReadQueueLength()
+    public static int ReadQueueLength() => ReadSysctl(QueueLengthPath, DefaultQueueLength);
+
+    private static int ReadSysctl(string path, int fallback)
     {
         try
         {
-            return int.TryParse(File.ReadAllText(QueueLengthPath).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var length) && length > 0
-                ? length
-                : DefaultQueueLength;
+            return int.TryParse(File.ReadAllText(path).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : fallback;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return DefaultQueueLength;
+            return fallback;
         }
     }
 

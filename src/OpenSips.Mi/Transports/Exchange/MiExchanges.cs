@@ -7,7 +7,7 @@ internal static class MiExchanges
 {
     public static (IMiExchange Exchange, IMiCodec Codec) Create(MiConnectionOptions options, ILogger logger) => options switch
     {
-        DatagramOptions udp => (new DatagramExchange(DatagramLanes.Single(UdpChannel.Create(udp)), JsonRpcCodec.Instance, logger), JsonRpcCodec.Instance),
+        DatagramOptions udp => (new DatagramExchange(UdpChannel.CreateLanes(udp), JsonRpcCodec.Instance, logger), JsonRpcCodec.Instance),
         UnixDatagramOptions unix => (new DatagramExchange(UnixDatagramChannel.CreateLanes(unix), JsonRpcCodec.Instance, logger), JsonRpcCodec.Instance),
         XmlRpcOptions xml => (CreateHttp(xml, XmlRpcCodec.Instance), XmlRpcCodec.Instance),
         HttpOptions http => (CreateHttp(http, JsonRpcCodec.Instance), JsonRpcCodec.Instance),
