@@ -12,10 +12,14 @@
 # target is a ratio to the library's own mi_http in the same round.
 #
 # usage: benchmarks/real-server.sh [-n CALLS] [--rounds R] [--version 3.6.8] [--only "udp unix http xmlrpc fifo"]
-#                                  [--cli PATH] [--aot] [--extra] [--out FILE]
+#                                  [--cli PATH] [--aot] [--extra] [--inline] [--startup] [--out FILE]
 #   --cli PATH  the opensips-mi to measure (default: a Release build of src/OpenSips.Mi.Cli, made here)
 #   --aot       measure a Native AOT publish of the CLI instead (made here)
 #   --extra     also: 64 calls in flight on one unix client, and 16 in flight of ~40 KB replies on UDP and unix
+#   --inline    also: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 against unset, alternately, for UDP, the lean mi_http
+#               path and the HttpClient path
+#   --startup   also: one-shot `opensips-mi -u udp://… uptime` of a Native AOT publish, wall time (hyperfine, median of
+#               30 runs) and peak memory of the whole process (/usr/bin/time -v)
 #   --out FILE  also write every measurement as JSON lines to FILE
 set -euo pipefail
 
@@ -28,6 +32,8 @@ only="udp unix http xmlrpc fifo"
 cli=""
 aot=0
 extra=0
+inline=0
+startup=0
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +44,8 @@ while [ $# -gt 0 ]; do
     --cli) cli=$2; shift 2 ;;
     --aot) aot=1; shift ;;
     --extra) extra=1; shift ;;
+    --inline) inline=1; shift ;;
+    --startup) startup=1; shift ;;
     --out) out=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "real-server.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -263,6 +271,45 @@ if [ "$extra" = 1 ]; then
   library "unix_large_c16" "$unix_url" 16 -c ul_show_contact -p location big
 fi
 
+if [ "$inline" = 1 ]; then
+  log "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS: unset against 1, alternately"
+  for round in $(seq 1 "$rounds"); do
+    for setting in unset 1; do
+      for c in 1 16; do
+        for path in udp http httpclient; do
+          case "$path" in
+            udp) url=$udp_url; more=() ;;
+            http) url=$http_url; more=() ;;
+            httpclient) url=$http_url; more=(--use-http-client) ;;
+          esac
+          if [ "$setting" = 1 ]; then
+            DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 library "inline1_${path}_c$c" "$url" "$c" "${more[@]}"
+          else
+            library "inline0_${path}_c$c" "$url" "$c" "${more[@]}"
+          fi
+        done
+      done
+    done
+  done
+fi
+
+if [ "$startup" = 1 ]; then
+  command -v hyperfine >/dev/null || { log "--startup needs hyperfine (apt-get install hyperfine)"; exit 1; }
+  aotcli="$work/aot/opensips-mi"
+  if [ ! -x "$aotcli" ]; then
+    log "publishing the CLI with Native AOT for --startup"
+    dotnet publish "$root/src/OpenSips.Mi.Cli/OpenSips.Mi.Cli.csproj" -c Release -r linux-x64 -o "$work/aot" >"$work/publish-aot.log" 2>&1 \
+      || { cat "$work/publish-aot.log" >&2; exit 1; }
+  fi
+  for which in aot jit; do
+    binary=$([ "$which" = aot ] && echo "$aotcli" || echo "$cli")
+    hyperfine -N -w 3 -r 30 --export-json "$work/startup-$which.json" "$binary -u $udp_url uptime" >/dev/null 2>&1
+    median=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"]*1000)' "$work/startup-$which.json")
+    rss=$( { /usr/bin/time -v "$binary" -u "$udp_url" uptime >/dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2+0}')
+    echo "{\"mode\": \"startup_$which\", \"side\": \"info\", \"round\": 0, \"calls_per_second\": $median, \"errors\": $rss}" >>"$results"
+  done
+fi
+
 [ -z "$out" ] || cp "$results" "$out"
 
 python3 - "$results" "$calls" "$rounds" <<'EOF'
@@ -299,4 +346,19 @@ if extra:
     print("|---|---:|---:|")
     for m in extra:
         print(f"| {m} | {med(m, 'library'):,.0f} | {errors(m)} |")
+inline = [(p, c) for p in ("udp", "http", "httpclient") for c in (1, 16) if med(f"inline0_{p}_c{c}", "library") is not None]
+if inline:
+    print("\nDOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (library calls/s, medians)\n")
+    print("| path | in flight | unset | =1 | =1 / unset |")
+    print("|---|---:|---:|---:|---:|")
+    for p, c in inline:
+        a, b = med(f"inline0_{p}_c{c}", "library"), med(f"inline1_{p}_c{c}", "library")
+        print(f"| {p} | {c} | {a:,.0f} | {b:,.0f} | {b / a:.2f} |")
+startup = [r for r in rows if r["mode"].startswith("startup_")]
+if startup:
+    print("\none-shot `opensips-mi -u udp://… uptime` (whole process)\n")
+    print("| build | wall median | peak RSS |")
+    print("|---|---:|---:|")
+    for r in startup:
+        print(f"| {r['mode'][8:]} | {r['calls_per_second']:.1f} ms | {r['errors'] / 1024:.1f} MiB |")
 EOF

@@ -14,12 +14,13 @@ internal static partial class Cli
         var duration = new Option<double?>("--duration", "-d") { Description = "Stop after SECONDS (whichever of --requests and --duration comes first).", HelpName = "SECONDS" };
         var concurrency = new Option<int>("--concurrency", "-C") { Description = "Calls in flight at once, all on ONE client.", DefaultValueFactory = _ => 1, HelpName = "C" };
         var raw = new Option<bool>("--raw") { Description = "Send the same pre-encoded request through bare sockets / TCP connections / FIFOs with the least work (one thread serving C of them): the floor to compare the library with." };
-        var warmup = new Option<double?>("--warmup") { Description = "Warm up for SECONDS (default 2) or a fifth of --requests, whichever ends first; not counted in the figures, reported apart. 0: none.", HelpName = "SECONDS" };
+        var warmup = new Option<double?>("--warmup") { Description = "Warm up for SECONDS (default 2) or as many calls as --requests, whichever ends first; not counted in the figures, reported apart. 0: none.", HelpName = "SECONDS" };
         var reuse = new Option<bool>("--reuse-reply-fifos") { Description = "mi_fifo: keep a small pool of reply FIFOs instead of one per call (FifoOptions.ReuseReplyFifos)." };
+        var httpClient = new Option<bool>("--use-http-client") { Description = "mi_http/mi_xmlrpc_ng: send through HttpClient instead of the lean HTTP path (HttpOptions.UseHttpClient)." };
         var command = new Command("bench", "Load a server with one command: calls/s, errors and latency percentiles, library or --raw.\n" +
             "  opensips-mi bench -u udp://127.0.0.1:8809 -n 20000 -C 16\n  opensips-mi bench --emulated --transport http --duration 5 --raw -o json")
         {
-            method, parameters, requests, duration, concurrency, raw, warmup, reuse,
+            method, parameters, requests, duration, concurrency, raw, warmup, reuse, httpClient,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -63,6 +64,11 @@ internal static partial class Cli
                 if (parse.GetValue(reuse) && connection is FifoOptions fifo)
                 {
                     connection = fifo with { ReuseReplyFifos = true };
+                }
+
+                if (parse.GetValue(httpClient) && connection is HttpOptions http)
+                {
+                    connection = http with { UseHttpClient = true };
                 }
 
                 var report = await BenchRunner.RunAsync(connection, plan, format == OutputFormat.Json ? null : env, ct);

@@ -9,14 +9,14 @@ namespace OpenSips.Mi.Cli;
 
 /// <summary>
 /// What <c>bench</c> runs: a command, how many measured calls (or for how long), how many in flight, and the warm-up
-/// before measuring (the first <see cref="Warmup"/> or a fifth of <see cref="Requests"/>, whichever ends first).
+/// before measuring (the first <see cref="Warmup"/> or as many calls as <see cref="Requests"/>, whichever ends first).
 /// </summary>
 internal sealed record BenchPlan(string Method, MiParams Parameters, int Requests, TimeSpan? Duration, int Concurrency, bool Raw, TimeSpan Warmup)
 {
     /// <summary>The default warm-up: long enough for the JIT to settle and connections to open.</summary>
     public static readonly TimeSpan DefaultWarmup = TimeSpan.FromSeconds(2);
 
-    public int WarmupRequests => Math.Max(1, Requests / 5);
+    public int WarmupRequests => Requests;
 }
 
 /// <summary>The outcome of a <c>bench</c> run: the measured phase, and the warm-up apart.</summary>
