@@ -36,14 +36,14 @@ internal sealed class Reactor : IDisposable
     private const long GenerationUnit = 4;
     private const long FlagMask = Leader | InUserCode;
 
-    private static readonly long StallTicks = Stopwatch.Frequency * StallMilliseconds / 1000;
 
     private readonly IReactorWork _work;
     private readonly string _threadName;
     private readonly Lock _startLock = new();
     private readonly ManualResetEventSlim _parked = new(false, spinCount: 0);
     private long _state;
-    private long _userCodeSince;
+    private long _userCodeEntries;
+    private long _entriesSeenByWatchdog = -1;
     private Thread? _thread;
     private volatile bool _stopped;
 
@@ -93,7 +93,8 @@ internal sealed class Reactor : IDisposable
             return false;
         }
 
-        Volatile.Write(ref _userCodeSince, Stopwatch.GetTimestamp());
+        // A count rather than a clock: the watchdog sees the same entry twice, a period apart, when a continuation stalls.
+        Volatile.Write(ref _userCodeEntries, _userCodeEntries + 1);
         return Interlocked.CompareExchange(ref _state, state | InUserCode, state) == state;
     }
 
@@ -147,8 +148,12 @@ internal sealed class Reactor : IDisposable
 
     private void DemoteIfStalled(long state)
     {
-        if ((state & InUserCode) == 0 || !_work.HasWork
-            || Stopwatch.GetTimestamp() - Volatile.Read(ref _userCodeSince) < StallTicks)
+        // Called each time the parked thread's wait times out (every StallMilliseconds while a leader is active): a leader
+        // still inside the same continuation as at the previous tick has held it for at least that long.
+        var entries = Volatile.Read(ref _userCodeEntries);
+        var seen = _entriesSeenByWatchdog;
+        _entriesSeenByWatchdog = entries;
+        if ((state & InUserCode) == 0 || !_work.HasWork || entries != seen)
         {
             return;
         }
