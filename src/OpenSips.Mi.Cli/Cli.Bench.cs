@@ -18,11 +18,17 @@ internal static partial class Cli
         var concurrency = globals.Validation.Check(
             new Option<int>("--concurrency", "-C") { Description = "Calls in flight at once, all on ONE client.", DefaultValueFactory = _ => 1, HelpName = "C" },
             c => c is <= 0 or > 4096 ? Counts : null);
-        var raw = new Option<bool>("--raw") { Description = "Send the same pre-encoded request through a bare socket / HttpClient / FIFO with the least work: the floor to compare the library with." };
+        var raw = new Option<bool>("--raw") { Description = "Send the same pre-encoded request through bare sockets / TCP connections / FIFOs with the least work (one thread serving C of them): the floor to compare the library with." };
+        var warmup = globals.Validation.Check(
+            new Option<double?>("--warmup") { Description = "Warm up for SECONDS (default 2) or as many calls as --requests, whichever ends first; not counted in the figures, reported apart. 0: none.", HelpName = "SECONDS" },
+            w => w is { } v && !(double.IsFinite(v) && v >= 0 && v <= 3600) ? "--warmup must be between 0 and 3600 seconds" : null);
+        var reuse = new Option<bool>("--reuse-reply-fifos") { Description = "mi_fifo: keep a small pool of reply FIFOs instead of one per call (FifoOptions.ReuseReplyFifos)." };
+        var httpClient = new Option<bool>("--use-http-client") { Description = "mi_http/mi_xmlrpc_ng: send through HttpClient instead of the lean HTTP path (HttpOptions.UseHttpClient)." };
+
         var command = new Command("bench", "Load a server with one command: calls/s, errors and latency percentiles, library or --raw.\n" +
             "  opensips-mi bench -u udp://127.0.0.1:8809 -n 20000 -C 16\n  opensips-mi bench --emulated --transport http --duration 5 --raw -o json")
         {
-            method, parameters, requests, duration, concurrency, raw,
+            method, parameters, requests, duration, concurrency, raw, warmup, reuse, httpClient,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,7 +40,8 @@ internal static partial class Cli
                 parse.GetValue(requests) ?? (parse.GetValue(duration) is null ? 10_000 : int.MaxValue),
                 parse.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 parse.GetValue(concurrency),
-                parse.GetValue(raw));
+                parse.GetValue(raw),
+                parse.GetValue(warmup) is { } warm ? TimeSpan.FromSeconds(warm) : BenchPlan.DefaultWarmup);
             string target;
             ConnectSettings settings;
             EmulatedTarget? emulated = null;
@@ -57,6 +64,16 @@ internal static partial class Cli
                 }
 
                 var connection = TargetRunner.ParseOptions(target, settings);
+                if (parse.GetValue(reuse) && connection is FifoOptions fifo)
+                {
+                    connection = fifo with { ReuseReplyFifos = true };
+                }
+
+                if (parse.GetValue(httpClient) && connection is HttpOptions http)
+                {
+                    connection = http with { UseHttpClient = true };
+                }
+
                 var report = await BenchRunner.RunAsync(connection, plan, format == OutputFormat.Json ? null : env, ct);
                 await env.Out.WriteLineAsync(format == OutputFormat.Json ? report.ToJson() : report.ToText());
                 return report.ExitCode;

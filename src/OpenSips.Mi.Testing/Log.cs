@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Debug, "{Transport}: could not send the reply")]
     public static partial void SendFailed(ILogger logger, string transport, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "{Transport}: dropped a {Bytes}-byte reply: the client's receive queue is full (as OpenSIPS drops it)")]
+    public static partial void ReplyDropped(ILogger logger, string transport, int bytes);
 }

@@ -121,6 +121,13 @@ public sealed class MiEmulator : IAsyncDisposable
     /// <summary>How many requests would have crashed OpenSIPS over mi_fifo.</summary>
     public int FifoCrashCount => _fifo?.CrashCount ?? 0;
 
+    /// <summary>
+    /// Replies mi_datagram dropped because the client's socket could not take them at once, as OpenSIPS drops them (it
+    /// sends each reply once, without waiting): on a unix socket, a client with more unread replies than
+    /// <c>net.unix.max_dgram_qlen</c> loses the rest.
+    /// </summary>
+    public int DatagramRepliesDropped => (_udp?.RepliesDropped ?? 0) + (_unix?.RepliesDropped ?? 0);
+
     /// <summary>How many TCP connections the HTTP listener (mi_http and mi_xmlrpc_ng) has accepted, for checking keep-alive and connection reuse.</summary>
     public int HttpConnectionsAccepted => _http?.AcceptedConnections ?? 0;
 
@@ -282,8 +289,8 @@ public sealed class MiEmulator : IAsyncDisposable
             var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             BindOrExplain(socket, new UnixDomainSocketEndPoint(path), $"mi_datagram to unix://{path}");
             _unixPath = path;
-            // OpenSIPS answers from an unbound socket (docs/wire-facts.md#dg-unix).
-            var reply = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            // OpenSIPS answers from an unbound, non-blocking socket (docs/wire-facts.md#dg-unix).
+            var reply = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
             _unix = new DatagramServer(socket, reply, MiTransport.Unix, new UnixDomainSocketEndPoint(_unixPath), _host);
             _unix.Start();
         }

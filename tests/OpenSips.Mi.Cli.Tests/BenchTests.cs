@@ -108,4 +108,33 @@ public sealed class BenchTests
 
         Assert.Equal(2, run.ExitCode);
     }
+
+    [Fact]
+    public async Task The_warm_up_is_reported_apart_and_not_counted_in_the_measured_calls()
+    {
+        var warm = await RunAsync("bench", "--emulated", "-n", "30", "-o", "json");
+        var none = await RunAsync("bench", "--emulated", "-n", "30", "--warmup", "0", "-o", "json");
+
+        Assert.Equal(0, warm.ExitCode);
+        using var withWarmup = JsonDocument.Parse(warm.Out);
+        Assert.Equal(30, withWarmup.RootElement.GetProperty("requests").GetInt32());
+        Assert.InRange(withWarmup.RootElement.GetProperty("warmup_requests").GetInt32(), 1, 30);
+        Assert.True(withWarmup.RootElement.GetProperty("warmup_seconds").GetDouble() > 0);
+        using var withoutWarmup = JsonDocument.Parse(none.Out);
+        Assert.Equal(30, withoutWarmup.RootElement.GetProperty("requests").GetInt32());
+        Assert.Equal(0, withoutWarmup.RootElement.GetProperty("warmup_requests").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("http", "--use-http-client")]
+    [InlineData("xmlrpc", "--use-http-client")]
+    [InlineData("fifo", "--reuse-reply-fifos")]
+    public async Task The_alternative_paths_can_be_benched(string transport, string option)
+    {
+        var run = await RunAsync("bench", "--emulated", "--transport", transport, option, "-n", "20", "-C", "2", "-o", "json");
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(0, doc.RootElement.GetProperty("errors").GetInt32());
+    }
 }

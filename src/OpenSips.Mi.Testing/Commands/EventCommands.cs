@@ -69,7 +69,7 @@ internal static class EventCommands
                 state.RemoveExpired(state.Events[i], now);
                 if (state.Subscribers.Any(s => s.Event == state.Events[i]))
                 {
-                    list.Add(EventNode(state, state.Events[i], i, now));
+                    list.Add((JsonNode?)EventNode(state, state.Events[i], i, now));
                 }
             }
 

@@ -30,7 +30,7 @@ internal static class UsrlocCommands
             var aors = new JsonArray();
             foreach (var (aor, contacts) in ul.Snapshot())
             {
-                aors.Add(brief ? new JsonObject { ["AOR"] = aor } : new JsonObject { ["AOR"] = aor, ["Contacts"] = Contacts(ctx, contacts) });
+                aors.Add((JsonNode)(brief ? new JsonObject { ["AOR"] = aor } : new JsonObject { ["AOR"] = aor, ["Contacts"] = Contacts(ctx, contacts) }));
             }
 
             return MiEmulatorReply.Result(new JsonObject

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace OpenSips.Mi.Testing;
 
 /// <summary>
-/// mi_datagram: one JSON-RPC request per datagram, the reply sent to the sender (docs/wire-facts.md#datagram). Each datagram is handled
-/// on its own task so async commands answer out of order like OpenSIPS.
+/// mi_datagram: one JSON-RPC request per datagram, the reply sent to the sender (docs/wire-facts.md#datagram). Each datagram is handled on its own task
+/// so async commands answer out of order like OpenSIPS. Replies are sent as OpenSIPS sends them: once, without waiting;
+/// on a unix socket a reply that finds the client's receive queue full (<c>net.unix.max_dgram_qlen</c> datagrams) is
+/// dropped and counted in <see cref="RepliesDropped"/>.
 /// </summary>
 internal sealed class DatagramServer : IAsyncDisposable
 {
@@ -20,6 +22,7 @@ internal sealed class DatagramServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly EndPoint _template;
     private Task _loop = Task.CompletedTask;
+    private int _repliesDropped;
 
     public DatagramServer(Socket socket, Socket replySocket, string transport, EndPoint template, EmulatorHost host)
     {
@@ -30,6 +33,9 @@ internal sealed class DatagramServer : IAsyncDisposable
         _host = host;
         _logger = host.LoggerFactory.CreateLogger<DatagramServer>();
     }
+
+    /// <summary>Replies that could not be sent at once and were dropped, as OpenSIPS drops them.</summary>
+    public int RepliesDropped => Volatile.Read(ref _repliesDropped);
 
     public void Start() => _loop = Task.Run(ReceiveLoopAsync);
 
@@ -99,23 +105,41 @@ internal sealed class DatagramServer : IAsyncDisposable
         }
 
         var payload = plan.Transform(reply);
+        SendOnce(payload, from);
+        if (plan.Duplicate)
+        {
+            SendOnce(payload, from);
+        }
+
+        if (!plan.Reorder)
+        {
+            _host.Faults.ReplySent(_transport);
+        }
+    }
+
+    /// <summary>
+    /// One non-blocking send, like mi_datagram's <c>sendto</c> on its non-blocking reply socket: a reply the kernel will not
+    /// take at once (a unix client's queue is full) is dropped, never retried; any other error (an unbound unix client) is
+    /// logged and the reply forgotten, as OpenSIPS logs "failed to send the response".
+    /// </summary>
+    private void SendOnce(ReadOnlyMemory<byte> payload, EndPoint to)
+    {
         try
         {
-            await _replySocket.SendToAsync(payload, SocketFlags.None, from, _host.Stopping).ConfigureAwait(false);
-            if (plan.Duplicate)
-            {
-                await _replySocket.SendToAsync(payload, SocketFlags.None, from, _host.Stopping).ConfigureAwait(false);
-            }
-
-            if (!plan.Reorder)
-            {
-                _host.Faults.ReplySent(_transport);
-            }
+            _replySocket.SendTo(payload.Span, SocketFlags.None, to);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+        {
+            Interlocked.Increment(ref _repliesDropped);
+            Log.ReplyDropped(_logger, _transport, payload.Length);
         }
         catch (SocketException ex)
         {
             // An unbound UNIX client: OpenSIPS logs "failed to send the response" and moves on (docs/wire-facts.md#dg-unix).
             Log.SendFailed(_logger, _transport, ex);
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 

@@ -17,36 +17,32 @@ namespace OpenSips.Mi;
 /// </example>
 public sealed class MiClient : IAsyncDisposable
 {
-    private readonly IMiTransport _transport;
+    private readonly IMiExchange _exchange;
     private readonly IMiCodec _codec;
-    private readonly DatagramCorrelator? _correlator;
     private readonly ILogger _logger;
     private int _nextId;
     private int _disposed;
     private int _dialect;
 
-    private MiClient(MiConnectionOptions options, IMiTransport transport, IMiCodec codec)
+    private MiClient(MiConnectionOptions options)
     {
         Options = options;
-        _transport = transport;
-        _codec = codec;
         _logger = options.LoggerFactory?.CreateLogger<MiClient>() ?? (ILogger)NullLogger.Instance;
-        if (transport is IDatagramTransport datagram)
-        {
-            _correlator = new DatagramCorrelator(datagram, _logger);
-        }
+        (_exchange, _codec) = MiExchanges.Create(options, _logger);
 
-        Log.Connected(_logger, transport.Name, transport.Endpoint);
+        // Ids start at a random point: another local user who can write to a unix client socket cannot guess them.
+        _nextId = System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+        Log.Connected(_logger, _exchange.Name, _exchange.Endpoint);
     }
 
     /// <summary>The options this client was created with.</summary>
     public MiConnectionOptions Options { get; }
 
     /// <summary>The endpoint as a URI (never with credentials).</summary>
-    public string Endpoint => _transport.Endpoint;
+    public string Endpoint => _exchange.Endpoint;
 
     /// <summary>The MI module this client talks to (<c>mi_datagram</c>, <c>mi_http</c>, <c>mi_xmlrpc_ng</c>, <c>mi_fifo</c>).</summary>
-    public string TransportName => _transport.Name;
+    public string TransportName => _exchange.Name;
 
     /// <summary>
     /// Which command names the server answers to, as far as this client knows: learned from <c>version</c>,
@@ -80,15 +76,7 @@ public sealed class MiClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return options switch
-        {
-            DatagramOptions udp => new MiClient(options, UdpTransport.Create(udp), JsonRpcCodec.Instance),
-            UnixDatagramOptions unix => new MiClient(options, UnixDatagramTransport.Create(unix), JsonRpcCodec.Instance),
-            XmlRpcOptions xml => new MiClient(options, HttpTransport.Create(xml, XmlRpcCodec.Instance.ContentType), XmlRpcCodec.Instance),
-            HttpOptions http => new MiClient(options, HttpTransport.Create(http, JsonRpcCodec.Instance.ContentType), JsonRpcCodec.Instance),
-            FifoOptions fifo => new MiClient(options, FifoTransport.Create(fifo), JsonRpcCodec.Instance),
-            _ => throw new ArgumentException($"Unsupported options type {options.GetType().Name}.", nameof(options)),
-        };
+        return new MiClient(options);
     }
 
     /// <summary>Runs a command with no parameters (the request carries no <c>params</c> member).</summary>
@@ -123,10 +111,9 @@ public sealed class MiClient : IAsyncDisposable
     /// <exception cref="MiTransportException">The endpoint could not be reached.</exception>
     /// <exception cref="MiProtocolException">The reply was not a JSON-RPC reply.</exception>
     /// <exception cref="MiRequestTooLargeException">The request is over the transport's limit; nothing was sent.</exception>
-    public async Task<MiResponse> CommandAsync(string method, MiParams? parameters, TimeSpan? timeout, CancellationToken cancellationToken = default)
+    public Task<MiResponse> CommandAsync(string method, MiParams? parameters, TimeSpan? timeout, CancellationToken cancellationToken = default)
     {
         ValidateMethod(method);
-        parameters ??= MiParams.None;
         var limit = timeout ?? Options.Timeout;
         if (limit <= TimeSpan.Zero || limit == Timeout.InfiniteTimeSpan)
         {
@@ -134,25 +121,33 @@ public sealed class MiClient : IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<MiResponse>(cancellationToken);
+        }
 
+        return CallAsync(method, parameters ?? MiParams.None, limit, cancellationToken);
+    }
+
+    private async Task<MiResponse> CallAsync(string method, MiParams parameters, TimeSpan limit, CancellationToken cancellationToken)
+    {
         var id = NextId();
 
         // The request is encoded into a pooled array. It goes back to the pool when it was refused before sending or once
         // the reply is in; after a failed or abandoned exchange it is left to the GC, because an HTTP handler may still
         // be reading it in the background.
-        var request = new PooledBufferWriter();
+        var request = PooledBufferWriter.Rent();
         try
         {
             _codec.EncodeRequest(request, method, parameters, id);
-            if (request.WrittenCount > _transport.MaxRequestBytes)
+            if (request.WrittenCount > _exchange.MaxRequestBytes)
             {
-                throw new MiRequestTooLargeException(_transport.Name, request.WrittenCount, _transport.MaxRequestBytes, _transport.RequestLimitAdvice);
+                throw new MiRequestTooLargeException(_exchange.Name, request.WrittenCount, _exchange.MaxRequestBytes, _exchange.RequestLimitAdvice);
             }
         }
         catch
         {
-            request.Dispose();
+            PooledBufferWriter.Return(request);
             throw;
         }
 
@@ -162,30 +157,42 @@ public sealed class MiClient : IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(limit.TotalSeconds * Stopwatch.Frequency);
         using var activity = StartActivity(method);
         var outcome = "exception";
-        MiDiagnostics.InFlight.Add(1, new KeyValuePair<string, object?>("opensips.mi.transport", _transport.Name));
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
+        var metered = MiDiagnostics.InFlight.Enabled;
+        if (metered)
+        {
+            MiDiagnostics.InFlight.Add(1, new KeyValuePair<string, object?>("opensips.mi.transport", _exchange.Name));
+        }
+
         try
         {
-            var reply = _correlator is not null
-                ? await _correlator.CallAsync(id, request.WrittenMemory, deadline.Token).ConfigureAwait(false)
-                : await ((IExchangeTransport)_transport).ExchangeAsync(request.WrittenMemory, deadline.Token).ConfigureAwait(false);
-            request.Dispose();
-            var response = _codec.DecodeResponse(method, reply, id, _transport.Name);
+            var reply = await _exchange.ExchangeAsync(new MiExchangeRequest(request.WrittenMemory, id, deadline), cancellationToken).ConfigureAwait(false);
+            PooledBufferWriter.Return(request);
+            MiResponse response;
+            try
+            {
+                response = _codec.DecodeResponse(method, reply.Bytes, id, _exchange.Name);
+            }
+            finally
+            {
+                reply.Release();
+            }
+
             outcome = response.IsSuccess ? "ok" : "error";
-            LogOutcome(method, started, response.IsSuccess ? "ok" : "error " + response.Error!.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                LogOutcome(method, started, response.IsSuccess ? "ok" : "error " + response.Error!.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             return response;
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        catch (MiExchangeTimeoutException ex)
         {
-            var hint = ex is MiPendingHintException pending
-                ? $"OpenSIPS sent '{pending.Hint}' while several calls were in flight, so it could not be matched to this one"
-                : TimeoutHint();
             outcome = "timeout";
-            var timeoutError = new MiTimeoutException(method, _transport.Endpoint, limit, hint);
-            Log.CallFailed(_logger, method, _transport.Endpoint, timeoutError.Message);
+            var timeoutError = new MiTimeoutException(method, _exchange.Endpoint, limit, ex.Hint ?? _exchange.TimeoutHint);
+            Log.CallFailed(_logger, method, _exchange.Endpoint, timeoutError.Message);
             throw timeoutError;
         }
         catch (OperationCanceledException)
@@ -195,12 +202,15 @@ public sealed class MiClient : IAsyncDisposable
         }
         catch (MiException ex)
         {
-            Log.CallFailed(_logger, method, _transport.Endpoint, ex.Message);
+            Log.CallFailed(_logger, method, _exchange.Endpoint, ex.Message);
             throw;
         }
         finally
         {
-            Record(activity, method, outcome, started);
+            if (metered || activity is not null || MiDiagnostics.Calls.Enabled || MiDiagnostics.Duration.Enabled)
+            {
+                Record(activity, method, outcome, started, metered);
+            }
         }
     }
 
@@ -216,22 +226,26 @@ public sealed class MiClient : IAsyncDisposable
         {
             activity.SetTag("rpc.system", "jsonrpc");
             activity.SetTag("rpc.method", method);
-            activity.SetTag("server.address", _transport.Endpoint);
-            activity.SetTag("opensips.mi.transport", _transport.Name);
+            activity.SetTag("server.address", _exchange.Endpoint);
+            activity.SetTag("opensips.mi.transport", _exchange.Name);
         }
 
         return activity;
     }
 
-    private void Record(Activity? activity, string method, string outcome, long started)
+    private void Record(Activity? activity, string method, string outcome, long started, bool metered)
     {
         var tags = new TagList
         {
             { "rpc.method", method },
-            { "opensips.mi.transport", _transport.Name },
+            { "opensips.mi.transport", _exchange.Name },
             { "opensips.mi.outcome", outcome },
         };
-        MiDiagnostics.InFlight.Add(-1, new KeyValuePair<string, object?>("opensips.mi.transport", _transport.Name));
+        if (metered)
+        {
+            MiDiagnostics.InFlight.Add(-1, new KeyValuePair<string, object?>("opensips.mi.transport", _exchange.Name));
+        }
+
         MiDiagnostics.Calls.Add(1, tags);
         if (outcome != "ok")
         {
@@ -246,19 +260,14 @@ public sealed class MiClient : IAsyncDisposable
         }
     }
 
-    private string? TimeoutHint() => _transport.Name switch
-    {
-        "mi_fifo" => "mi_fifo answers nothing to unparsable JSON or a missing reply FIFO; is OpenSIPS running and reading this FIFO?",
-        "mi_datagram" => "is mi_datagram listening there? (UDP cannot tell a silent server from a lost packet)",
-        _ => null,
-    };
+    private void LogOutcome(string method, long started, string outcome) =>
+        Log.CallCompleted(_logger, method, _exchange.Name, _exchange.Endpoint, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-    private void LogOutcome(string method, long started, string outcome)
+    /// <summary>The id the next call will carry, for tests that size a request to the byte.</summary>
+    internal int PeekNextId()
     {
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.CallCompleted(_logger, method, _transport.Name, _transport.Endpoint, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
+        var id = (Volatile.Read(ref _nextId) + 1) & int.MaxValue;
+        return id == 0 ? 1 : id;
     }
 
     private int NextId()
@@ -294,14 +303,9 @@ public sealed class MiClient : IAsyncDisposable
             return;
         }
 
-        if (_correlator is not null)
-        {
-            await _correlator.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _transport.DisposeAsync().ConfigureAwait(false);
+        await _exchange.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"MiClient({_transport.Name} {_transport.Endpoint})";
+    public override string ToString() => $"MiClient({_exchange.Name} {_exchange.Endpoint})";
 }

@@ -19,7 +19,32 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialSize, MinimumSize));
     }
 
+    // One spare writer per thread: a call rents it on the thread it starts on and returns it wherever it ends.
+    [ThreadStatic]
+    private static PooledBufferWriter? t_spare;
+
     public int WrittenCount => _written;
+
+    /// <summary>A writer with a fresh pooled array, reusing this thread's spare writer object when there is one.</summary>
+    public static PooledBufferWriter Rent()
+    {
+        var writer = t_spare;
+        if (writer is null)
+        {
+            return new PooledBufferWriter();
+        }
+
+        t_spare = null;
+        writer._buffer = ArrayPool<byte>.Shared.Rent(MinimumSize);
+        return writer;
+    }
+
+    /// <summary>Returns the array to the pool and keeps the writer object as this thread's spare.</summary>
+    public static void Return(PooledBufferWriter writer)
+    {
+        writer.Dispose();
+        t_spare ??= writer;
+    }
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
@@ -62,6 +87,16 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _buffer.AsSpan(0, _written).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;
+    }
+
+    /// <summary>Hands the written bytes over in their rented array (released by the receiver) and leaves the writer empty.</summary>
+    public MiReplyBuffer Detach()
+    {
+        var reply = MiReplyBuffer.Rented(_buffer, 0, _written);
+        _buffer = [];
+        _written = 0;
+        Return(this);
+        return reply;
     }
 
     public void Dispose()

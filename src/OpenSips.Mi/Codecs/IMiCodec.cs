@@ -2,8 +2,15 @@ using System.Buffers;
 
 namespace OpenSips.Mi;
 
+/// <summary>Reads the request id a reply carries, without decoding the rest: how mi_datagram matches replies to calls.</summary>
+internal interface IReplyIdReader
+{
+    /// <summary>False when the reply carries no integer id (a plain-text error, an id-less error, or a codec without ids).</summary>
+    bool TryReadReplyId(ReadOnlySpan<byte> reply, out int id);
+}
+
 /// <summary>Turns requests into bytes and reply bytes into <see cref="MiResponse"/>; knows nothing of sockets.</summary>
-internal interface IMiCodec
+internal interface IMiCodec : IReplyIdReader
 {
     /// <summary>The HTTP Content-Type of an encoded request.</summary>
     string ContentType { get; }

@@ -26,6 +26,8 @@ internal sealed class JsonRpcCodec : IMiCodec
 
     public bool HasIds => true;
 
+    public bool TryReadReplyId(ReadOnlySpan<byte> reply, out int id) => TryReadId(reply, out id);
+
     // One writer per thread, reset onto each request's buffer: encoding is synchronous, so it is never shared.
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -194,10 +196,49 @@ internal sealed class JsonRpcCodec : IMiCodec
             reply = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(reply.Span));
         }
 
-        JsonDocument document;
+        // One pass of the reader checks the whole reply and finds its members; only the result's bytes are kept (the caller's
+        // MiResponse parses them when first read), so a call that only checks success allocates no JSON document.
+        Range result = default, error = default, id = default;
+        bool hasResult = false, hasError = false, hasId = false;
+        var span = reply.Span;
         try
         {
-            document = JsonDocument.Parse(reply, new JsonDocumentOptions { MaxDepth = 256 });
+            var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                SkipToEnd(ref reader);
+                throw Malformed(method, transport, "the reply is not a JSON object", reply);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var which = reader.ValueTextEquals("result"u8) ? 1 : reader.ValueTextEquals("error"u8) ? 2 : reader.ValueTextEquals("id"u8) ? 3 : 0;
+                reader.Read();
+                var valueStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                var value = valueStart..(int)reader.BytesConsumed;
+
+                // As with a JSON document, the last of duplicate members wins.
+                switch (which)
+                {
+                    case 1:
+                        (result, hasResult) = (value, true);
+                        break;
+                    case 2:
+                        (error, hasError) = (value, true);
+                        break;
+                    case 3:
+                        (id, hasId) = (value, true);
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            if (reader.Read())
+            {
+                throw new JsonException("data after the end of the reply");
+            }
         }
         catch (JsonException ex)
         {
@@ -207,44 +248,44 @@ internal sealed class JsonRpcCodec : IMiCodec
                 ex);
         }
 
-        using (document)
+        if (!hasId)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Malformed(method, transport, "the reply is not a JSON object", reply);
-            }
+            throw Malformed(method, transport, "the reply has no id", reply);
+        }
 
-            var hasError = root.TryGetProperty("error"u8, out var error);
-            if (!root.TryGetProperty("id"u8, out var id))
+        var idText = span[id];
+        if (idText.SequenceEqual("null"u8))
+        {
+            // OpenSIPS answers id null only when it could not read our request (parse error, invalid request).
+            if (!hasError)
             {
-                throw Malformed(method, transport, "the reply has no id", reply);
+                throw Malformed(method, transport, "a result with id null", reply);
             }
+        }
+        else if (!System.Buffers.Text.Utf8Parser.TryParse(idText, out int replyId, out var used) || used != idText.Length || replyId != expectedId)
+        {
+            throw Malformed(method, transport, $"the reply's id {System.Text.Encoding.UTF8.GetString(idText)} is not the request's id {expectedId}", reply);
+        }
 
-            if (id.ValueKind == JsonValueKind.Null)
-            {
-                // OpenSIPS answers id null only when it could not read our request (parse error, invalid request).
-                if (!hasError)
-                {
-                    throw Malformed(method, transport, "a result with id null", reply);
-                }
-            }
-            else if (id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out var replyId) || replyId != expectedId)
-            {
-                throw Malformed(method, transport, $"the reply's id {id.GetRawText()} is not the request's id {expectedId}", reply);
-            }
+        if (hasError)
+        {
+            using var document = JsonDocument.Parse(reply[error], new JsonDocumentOptions { MaxDepth = 256 });
+            return new MiResponse(method, ReadError(method, transport, document.RootElement, reply));
+        }
 
-            if (hasError)
-            {
-                return new MiResponse(method, ReadError(method, transport, error, reply));
-            }
+        if (!hasResult)
+        {
+            throw Malformed(method, transport, "the reply has neither result nor error", reply);
+        }
 
-            if (!root.TryGetProperty("result"u8, out var result))
-            {
-                throw Malformed(method, transport, "the reply has neither result nor error", reply);
-            }
+        return new MiResponse(method, span[result].ToArray());
+    }
 
-            return new MiResponse(method, result.Clone());
+    private static void SkipToEnd(ref Utf8JsonReader reader)
+    {
+        // Report invalid JSON as such before calling valid JSON of the wrong shape malformed.
+        while (reader.Read())
+        {
         }
     }
 

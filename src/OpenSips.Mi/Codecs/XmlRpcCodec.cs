@@ -17,6 +17,12 @@ internal sealed class XmlRpcCodec : IMiCodec
     // XML-RPC has no request ids: every reply comes back on the request's own HTTP exchange.
     public bool HasIds => false;
 
+    public bool TryReadReplyId(ReadOnlySpan<byte> reply, out int id)
+    {
+        id = 0;
+        return false;
+    }
+
     /// <exception cref="ArgumentException">A parameter has a type or value mi_xmlrpc_ng cannot carry (the message names it).</exception>
     public void EncodeRequest(IBufferWriter<byte> output, string method, MiParams parameters, int id)
     {

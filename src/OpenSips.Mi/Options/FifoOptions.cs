@@ -27,6 +27,16 @@ public sealed record FifoOptions : MiConnectionOptions
     /// </summary>
     public string ReplyDirectory { get; init; } = "/tmp/";
 
+    /// <summary>
+    /// Keeps a small pool of reply FIFOs (up to 16 idle) and reuses them call after call, instead of creating and deleting
+    /// one per call. Creating a FIFO costs more than the whole exchange with OpenSIPS (measured: about half the
+    /// throughput, see docs/performance.md), so this is faster; the trade-off: the FIFOs stay in
+    /// <see cref="ReplyDirectory"/> (mode 0622, unpredictable names) while the client lives and are removed when it is
+    /// disposed, and a name is no longer fresh for each call. A FIFO whose call did not end with a whole reply (timeout,
+    /// cancellation, error) is deleted, never reused, so a late reply can never reach another call. Default false.
+    /// </summary>
+    public bool ReuseReplyFifos { get; init; }
+
     /// <inheritdoc/>
     public override string TransportName => "mi_fifo";
 

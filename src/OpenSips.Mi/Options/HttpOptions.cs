@@ -23,6 +23,14 @@ public record HttpOptions : MiConnectionOptions
     /// </summary>
     public HttpClient? HttpClient { get; init; }
 
+    /// <summary>
+    /// Sends through <see cref="System.Net.Http.HttpClient"/> even for a plain <c>http://</c> URL. By default a plain http URL
+    /// without <see cref="HttpClient"/> or <see cref="HttpMessageHandler"/> goes through the client's own lean HTTP/1.1 path
+    /// on Linux (one write per request, keep-alive, replies read by the client's receive thread: see docs/performance.md);
+    /// https, an injected client or handler, and other platforms always use <see cref="System.Net.Http.HttpClient"/>.
+    /// </summary>
+    public bool UseHttpClient { get; init; }
+
     /// <summary>A handler to build the client's <see cref="System.Net.Http.HttpClient"/> from; the caller keeps ownership.</summary>
     public HttpMessageHandler? HttpMessageHandler { get; init; }
 
@@ -55,7 +63,49 @@ public record HttpOptions : MiConnectionOptions
     /// (httpd's never ends). Use it as the primary handler of an <c>IHttpClientFactory</c> client passed as <see cref="HttpClient"/>.
     /// </summary>
     /// <returns>A new handler; the caller owns it.</returns>
-    public SocketsHttpHandler CreateDefaultHandler() => HttpTransport.CreateHandler(this);
+    public SocketsHttpHandler CreateDefaultHandler()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionIdleTimeout = PooledConnectionIdleTimeout,
+            ConnectTimeout = Timeout,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+
+            // A non-200 body from httpd never ends: never try to drain it, close the connection instead.
+            MaxResponseDrainSize = 0,
+            ResponseDrainTimeout = TimeSpan.Zero,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+
+        if (ServerCertificateValidation is { } callback)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = callback;
+        }
+        else if (TrustedCertificateAuthorities is { Count: > 0 } roots)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                ValidateAgainstRoots(certificate, errors, roots);
+        }
+
+        return handler;
+    }
+
+    private static bool ValidateAgainstRoots(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots)
+    {
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
 
     /// <summary>httpd's default <c>receive_buf_size</c>: request bodies over 1024 bytes are answered 400 unless OpenSIPS raises it.</summary>
     public const int DefaultHttpdReceiveBufferSize = 1024;

@@ -12,7 +12,10 @@ namespace OpenSips.Mi;
 /// </summary>
 public sealed class MiResponse
 {
-    private readonly JsonElement _result;
+    // The result as decoded JSON, or (from the client) its checked UTF-8 bytes, parsed on first use.
+    private readonly byte[]? _resultJson;
+    private JsonDocument? _parsed;
+    private JsonElement _result;
 
     /// <summary>Creates a successful response.</summary>
     /// <param name="method">The command that was called.</param>
@@ -21,6 +24,13 @@ public sealed class MiResponse
     {
         Method = method;
         _result = result;
+    }
+
+    /// <summary>A successful response whose result is <paramref name="resultJson"/>, already checked to be one valid JSON value.</summary>
+    internal MiResponse(string method, byte[] resultJson)
+    {
+        Method = method;
+        _resultJson = resultJson;
     }
 
     /// <summary>Creates an error response.</summary>
@@ -41,7 +51,7 @@ public sealed class MiResponse
     public bool IsSuccess => Error is null;
 
     /// <summary>The JSON result, or <see langword="null"/> when the command failed.</summary>
-    public JsonElement? Result => Error is null ? _result : null;
+    public JsonElement? Result => Error is null ? ResultElement : null;
 
     /// <summary>The JSON-RPC error, or <see langword="null"/> on success.</summary>
     public MiError? Error { get; }
@@ -54,7 +64,28 @@ public sealed class MiResponse
     /// <summary>The result, or a <see cref="MiCommandException"/> when the command failed.</summary>
     /// <returns>The JSON result.</returns>
     /// <exception cref="MiCommandException">The command failed.</exception>
-    public JsonElement GetResult() => IsSuccess ? _result : throw new MiCommandException(Method, Error);
+    public JsonElement GetResult() => IsSuccess ? ResultElement : throw new MiCommandException(Method, Error);
+
+    private JsonElement ResultElement
+    {
+        get
+        {
+            if (_resultJson is null)
+            {
+                return _result;
+            }
+
+            // Parsed once; racing readers agree on the first document published. It is never disposed (like a cloned
+            // element's), so its metadata is left to the GC rather than returned to the pool.
+            if (Volatile.Read(ref _parsed) is not { } document)
+            {
+                var parsed = JsonDocument.Parse(_resultJson, new JsonDocumentOptions { MaxDepth = 256 });
+                document = Interlocked.CompareExchange(ref _parsed, parsed, null) ?? parsed;
+            }
+
+            return document.RootElement;
+        }
+    }
 
     /// <summary>The result as a mutable <see cref="JsonNode"/>.</summary>
     /// <returns>The JSON result as a node (<see langword="null"/> for JSON null).</returns>
@@ -82,5 +113,5 @@ public sealed class MiResponse
     private static readonly JsonSerializerOptions DefaultReadOptions = new(JsonSerializerDefaults.Web);
 
     /// <inheritdoc/>
-    public override string ToString() => IsSuccess ? _result.GetRawText() : $"error {Error}";
+    public override string ToString() => IsSuccess ? ResultElement.GetRawText() : $"error {Error}";
 }

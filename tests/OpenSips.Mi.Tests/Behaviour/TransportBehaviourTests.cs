@@ -63,9 +63,16 @@ public sealed class UnixDatagramBehaviourTests : EmulatorBehaviourTests
     protected override MiConnectionOptions Options(MiEmulator emulator) => MiConnectionOptions.Parse(emulator.UnixUri);
 }
 
+/// <summary>mi_http over the client's lean HTTP/1.1 path (plain http, the default on Linux).</summary>
 public sealed class HttpBehaviourTests : EmulatorBehaviourTests
 {
     protected override MiConnectionOptions Options(MiEmulator emulator) => MiConnectionOptions.Parse(emulator.HttpUriString);
+}
+
+/// <summary>mi_http through <see cref="HttpClient"/> (what https, injected clients and handlers use).</summary>
+public sealed class HttpClientBehaviourTests : EmulatorBehaviourTests
+{
+    protected override MiConnectionOptions Options(MiEmulator emulator) => new HttpOptions(emulator.HttpUri) { UseHttpClient = true };
 }
 
 public sealed class XmlRpcBehaviourTests : EmulatorBehaviourTests
@@ -73,6 +80,13 @@ public sealed class XmlRpcBehaviourTests : EmulatorBehaviourTests
     protected override bool CarriesErrorData => false;
 
     protected override MiConnectionOptions Options(MiEmulator emulator) => MiConnectionOptions.Parse(emulator.XmlRpcUriString);
+}
+
+public sealed class XmlRpcHttpClientBehaviourTests : EmulatorBehaviourTests
+{
+    protected override bool CarriesErrorData => false;
+
+    protected override MiConnectionOptions Options(MiEmulator emulator) => new XmlRpcOptions(emulator.XmlRpcUri) { UseHttpClient = true };
 }
 
 public sealed class FifoBehaviourTests : EmulatorBehaviourTests

@@ -132,12 +132,12 @@ public sealed partial class FifoTransportTests : IDisposable
     [Fact(Timeout = 20_000)]
     public async Task Fifo_command_of_exactly_4096_bytes_is_sent_and_one_more_byte_is_refused()
     {
-        var empty = new ArrayBufferWriter<byte>();
-        JsonRpcCodec.Instance.EncodeRequest(empty, "echo", MiParams.Positional(string.Empty), 1);
-        var fill = FifoOptions.MaxRequestBytes - FifoTransport.CommandOverhead - empty.WrittenCount;
         await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)));
+        var empty = new ArrayBufferWriter<byte>();
+        JsonRpcCodec.Instance.EncodeRequest(empty, "echo", MiParams.Positional(string.Empty), client.PeekNextId());
+        var fill = FifoOptions.MaxRequestBytes - FifoExchange.CommandOverhead - empty.WrittenCount;
 
-        // Ids 1 and 2 have the same length, so both JSON texts are exactly as long as measured.
+        // The next two ids have the same number of digits, so both JSON texts are exactly as long as measured.
         await client.CommandAsync("echo", MiParams.Positional(new string('x', fill)), TestContext.Current.CancellationToken);
         await Assert.ThrowsAsync<MiRequestTooLargeException>(() => client.CommandAsync("echo", MiParams.Positional(new string('x', fill + 1)), TestContext.Current.CancellationToken));
 
@@ -214,9 +214,9 @@ public sealed partial class FifoTransportTests : IDisposable
     [InlineData("", "empty")]
     public async Task Fifo_refuses_requests_that_crash_or_silence_OpenSIPS(string json, string reason)
     {
-        await using var transport = FifoTransport.Create(_server.Options(TimeSpan.FromSeconds(5)));
+        await using var transport = FifoExchange.Create(_server.Options(TimeSpan.FromSeconds(5)));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => transport.ExchangeAsync(Encoding.UTF8.GetBytes(json), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => transport.ExchangeAsync(new MiExchangeRequest(Encoding.UTF8.GetBytes(json), 1, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 5), TestContext.Current.CancellationToken).AsTask());
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Empty(_server.Commands);
@@ -226,7 +226,7 @@ public sealed partial class FifoTransportTests : IDisposable
     [Fact]
     public async Task Fifo_transport_limit_leaves_room_for_the_prefix_and_newline()
     {
-        await using var transport = FifoTransport.Create(_server.Options(TimeSpan.FromSeconds(5)));
+        await using var transport = FifoExchange.Create(_server.Options(TimeSpan.FromSeconds(5)));
 
         Assert.Equal(4096 - (":".Length + 37 + ":".Length + "\n".Length), transport.MaxRequestBytes);
     }
@@ -279,5 +279,49 @@ public sealed partial class FifoTransportTests : IDisposable
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => call);
         Assert.Empty(LeftoverReplyFifos());
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Reused_reply_fifos_serve_call_after_call_and_are_removed_on_dispose()
+    {
+        var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)) with { ReuseReplyFifos = true });
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("56 [sec]", (await client.CommandAsync("uptime", TestContext.Current.CancellationToken)).GetResult().GetProperty("Up time").GetString());
+        }
+
+        var name = Assert.Single(_server.Commands.Select(c => c.ReplyName).Distinct());
+        Assert.Matches(ReplyName(), name);
+        Assert.Equal([name], LeftoverReplyFifos().Select(Path.GetFileName));
+        await client.DisposeAsync();
+        Assert.Empty(LeftoverReplyFifos());
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_reused_reply_fifo_whose_call_timed_out_is_retired_and_its_late_reply_reaches_no_other_call()
+    {
+        var late = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _handler = command =>
+        {
+            if (command.Method == "slow")
+            {
+                late.TrySetResult(command.ReplyName);
+                return null;
+            }
+
+            return FakeFifoServer.CapturedReply("uptime", command);
+        };
+        await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)) with { ReuseReplyFifos = true });
+        await client.CommandAsync("uptime", TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<MiTimeoutException>(() => client.CommandAsync("slow", null, Short, TestContext.Current.CancellationToken));
+        var slowName = await late.Task;
+
+        // The FIFO of the timed-out call is gone; a reply written there now fails instead of reaching the next call.
+        Assert.False(File.Exists(Path.Combine(_server.ReplyDirectory, slowName)));
+        var next = await client.CommandAsync("uptime", TestContext.Current.CancellationToken);
+        Assert.Equal("56 [sec]", next.GetResult().GetProperty("Up time").GetString());
+        Assert.NotEqual(slowName, _server.Commands.Last().ReplyName);
     }
 }

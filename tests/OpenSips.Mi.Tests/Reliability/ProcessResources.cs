@@ -36,9 +36,9 @@ internal static class ProcessResources
     /// <summary>Calls waiting in the datagram correlator (0 for transports without one).</summary>
     public static int PendingDatagramCalls(MiClient client)
     {
-        var field = typeof(MiClient).GetField("_correlator", BindingFlags.NonPublic | BindingFlags.Instance)
-            ?? throw new InvalidOperationException("MiClient has no _correlator field any more: update this test helper.");
-        return field.GetValue(client) is DatagramCorrelator correlator ? correlator.PendingCount : 0;
+        var field = typeof(MiClient).GetField("_exchange", BindingFlags.NonPublic | BindingFlags.Instance)
+            ?? throw new InvalidOperationException("MiClient has no _exchange field any more: update this test helper.");
+        return field.GetValue(client) is DatagramExchange datagram ? datagram.PendingCount : 0;
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds or <paramref name="within"/> passes; returns whether it held.</summary>

@@ -48,8 +48,10 @@ public sealed class RefusedBeforeSendingTests
         await using var client = MiClient.Connect(emulator.UnixUri);
         emulator.Handle("echo", _ => MiEmulatorReply.Ok);
 
-        // {"jsonrpc":"2.0","method":"echo","params":["…"],"id":1} is 54 bytes around the string.
-        var fits = new string('x', 65457 - 54);
+        // {"jsonrpc":"2.0","method":"echo","params":["…"],"id":N} is 53 bytes plus N's digits around the string (ids start
+        // at a random value per client; the next two ids have the same number of digits).
+        var around = 53 + client.PeekNextId().ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        var fits = new string('x', 65457 - around);
         Assert.True((await client.CommandAsync("echo", MiParams.Positional(fits), Ct)).IsSuccess);
 
         var ex = await Assert.ThrowsAsync<MiRequestTooLargeException>(() => client.CommandAsync("echo", MiParams.Positional(fits + "x"), Ct));

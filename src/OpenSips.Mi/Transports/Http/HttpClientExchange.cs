@@ -1,16 +1,17 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace OpenSips.Mi;
 
 /// <summary>
-/// mi_http and mi_xmlrpc_ng on OpenSIPS's httpd: POST with keep-alive. Decides on the status line and headers alone,
-/// because httpd's non-200 answers carry a chunked body that never ends (docs/wire-facts.md#http-non-200).
+/// mi_http and mi_xmlrpc_ng through <see cref="System.Net.Http.HttpClient"/>: for https, an injected client or handler
+/// (<c>IHttpClientFactory</c>, proxies, custom TLS). POST with keep-alive; decides on the status line and headers alone,
+/// because httpd's non-200 answers carry a chunked body that never ends (docs/wire-facts.md#http-non-200). Plain http without those goes through
+/// the lean exchange instead.
 /// </summary>
-internal sealed class HttpTransport : IExchangeTransport
+internal sealed class HttpClientExchange : IMiExchange
 {
     private readonly HttpClient _client;
     private readonly bool _ownsClient;
@@ -19,7 +20,7 @@ internal sealed class HttpTransport : IExchangeTransport
     private readonly HttpOptions _options;
     private readonly AuthenticationHeaderValue? _authorization;
 
-    private HttpTransport(HttpOptions options, HttpClient client, bool ownsClient, string contentType)
+    private HttpClientExchange(HttpOptions options, HttpClient client, bool ownsClient, string contentType)
     {
         _options = options;
         _client = client;
@@ -44,66 +45,39 @@ internal sealed class HttpTransport : IExchangeTransport
 
     public string RequestLimitAdvice => string.Empty;
 
-    public static HttpTransport Create(HttpOptions options, string contentType)
+    public string? TimeoutHint => null;
+
+    public static HttpClientExchange Create(HttpOptions options, string contentType)
     {
         if (options.HttpClient is { } injected)
         {
-            return new HttpTransport(options, injected, ownsClient: false, contentType);
+            return new HttpClientExchange(options, injected, ownsClient: false, contentType);
         }
 
         if (options.HttpMessageHandler is { } handler)
         {
-            return new HttpTransport(options, new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }, ownsClient: true, contentType);
+            return new HttpClientExchange(options, new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }, ownsClient: true, contentType);
         }
 
-        return new HttpTransport(options, new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, ownsClient: true, contentType);
+        return new HttpClientExchange(options, new HttpClient(options.CreateDefaultHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, ownsClient: true, contentType);
     }
 
-    internal static SocketsHttpHandler CreateHandler(HttpOptions options)
+    public async ValueTask<MiReplyBuffer> ExchangeAsync(MiExchangeRequest request, CancellationToken cancellationToken)
     {
-        var handler = new SocketsHttpHandler
+        // HttpClient takes a token: this path keeps a token source per call, armed for the call's deadline.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), request.Deadline) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        try
         {
-            PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
-            ConnectTimeout = options.Timeout,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-
-            // A non-200 body from httpd never ends: never try to drain it, close the connection instead.
-            MaxResponseDrainSize = 0,
-            ResponseDrainTimeout = TimeSpan.Zero,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-
-        if (options.ServerCertificateValidation is { } callback)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = callback;
+            return MiReplyBuffer.Owned(await ExchangeOnceOrTwiceAsync(request.Bytes, deadline.Token).ConfigureAwait(false));
         }
-        else if (options.TrustedCertificateAuthorities is { Count: > 0 } roots)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                ValidateAgainstRoots(certificate, errors, roots);
+            throw new MiExchangeTimeoutException();
         }
-
-        return handler;
     }
 
-    private static bool ValidateAgainstRoots(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots)
-    {
-        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
-
-    public async Task<ReadOnlyMemory<byte>> ExchangeAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> ExchangeOnceOrTwiceAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
         try
         {
@@ -162,7 +136,7 @@ internal sealed class HttpTransport : IExchangeTransport
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 // Do not read the body: httpd's chunked body for these statuses never ends.
-                throw new MiProtocolException(DescribeStatus(response, request.Length), rawReply: null) { HttpStatusCode = (int)response.StatusCode };
+                throw HttpStatusErrors.ToException(Name, Endpoint, (int)response.StatusCode, response.ReasonPhrase, request.Length);
             }
 
             try
@@ -192,24 +166,6 @@ internal sealed class HttpTransport : IExchangeTransport
             _ => ex.Message,
         };
         return $"cannot reach OpenSIPS MI at {Endpoint}: {what}";
-    }
-
-    private string DescribeStatus(HttpResponseMessage response, int requestBytes)
-    {
-        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-        var why = (int)response.StatusCode switch
-        {
-            400 when requestBytes > HttpOptions.DefaultHttpdReceiveBufferSize =>
-                $"the request body is {requestBytes} bytes and httpd's receive_buf_size defaults to {HttpOptions.DefaultHttpdReceiveBufferSize}: raise it with modparam(\"httpd\", \"receive_buf_size\", N) or use mi_datagram/mi_fifo",
-            400 => "httpd could not read the request (empty body, wrong Content-Type, or a URL outside the MI root)",
-            404 => "nothing is served at this path: check the MI root (mi_http's root, default /mi; mi_xmlrpc_ng's, default /RPC2)",
-            405 => "httpd only accepts POST here",
-            406 => "httpd refused the request method",
-            500 => "OpenSIPS could not process the request",
-            401 or 403 => "a reverse proxy refused the credentials",
-            _ => "this is not an MI reply",
-        };
-        return $"OpenSIPS {Name} at {Endpoint} answered HTTP {status}: {why}.";
     }
 
     public ValueTask DisposeAsync()

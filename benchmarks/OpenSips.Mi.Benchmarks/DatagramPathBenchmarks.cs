@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using BenchmarkDotNet.Attributes;
+
+namespace OpenSips.Mi.Benchmarks;
+
+/// <summary>
+/// One <c>uptime</c> over mi_datagram UDP against a loopback responder that allocates nothing (a thread with a blocking
+/// socket that answers each request with the captured reply and the request's id), so the allocations reported are the
+/// client's alone: the exchange path (send, reactor, pooled call, handed-over buffer) and the whole <c>CommandAsync</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class DatagramPathBenchmarks
+{
+    private RawResponder? _responder;
+    private MiClient? _client;
+    private DatagramExchange? _exchange;
+    private byte[] _request = [];
+    private int _id = 1_000_000_000;
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _responder = new RawResponder();
+        _client = MiClient.Connect($"udp://127.0.0.1:{_responder.Port}");
+        _exchange = new DatagramExchange(UdpChannel.CreateLanes(new DatagramOptions("127.0.0.1", _responder.Port)), JsonRpcCodec.Instance, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        _request = "{\"jsonrpc\":\"2.0\",\"method\":\"uptime\",\"id\":1000000000}"u8.ToArray();
+        await _client.CommandAsync("uptime");
+        await Exchange();
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _client!.DisposeAsync();
+        await _exchange!.DisposeAsync();
+        _responder!.Dispose();
+    }
+
+    /// <summary>
+    /// The transport path alone: a pre-encoded request with a fresh id out, its reply back, the buffer released. (A
+    /// pooled async builder, so that the benchmark's own state machine is not counted.)
+    /// </summary>
+    [Benchmark]
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask Exchange()
+    {
+        var id = ++_id;
+        System.Buffers.Text.Utf8Formatter.TryFormat(id, _request.AsSpan(_request.Length - 11), out _);
+        var reply = await _exchange!.ExchangeAsync(new MiExchangeRequest(_request, id, Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency)), CancellationToken.None);
+        reply.Release();
+    }
+
+    /// <summary>The whole call: encode, exchange, check the reply, a <see cref="MiResponse"/> (its result not read).</summary>
+    [Benchmark]
+    public Task<MiResponse> CommandAsync() => _client!.CommandAsync("uptime");
+
+    /// <summary>The whole call and one value of the result read (the result is parsed on first read).</summary>
+    [Benchmark]
+    public async Task<string?> CommandAsyncAndReadResult() =>
+        (await _client!.CommandAsync("uptime")).GetResult().GetProperty("Up time").GetString();
+
+    /// <summary>A UDP socket on a thread of its own answering <c>uptime</c> requests without allocating.</summary>
+    private sealed class RawResponder : IDisposable
+    {
+        private static readonly byte[] Head = "{\"jsonrpc\":\"2.0\",\"result\":{\"Now\":\"Thu Nov 26 16:29:25 2026\",\"Up since\":\"Thu Nov 26 16:28:17 2026\",\"Up time\":\"68 [sec]\"},\"id\":"u8.ToArray();
+        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        private readonly Thread _thread;
+
+        public RawResponder()
+        {
+            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+            _thread = new Thread(Run) { IsBackground = true, Name = "raw responder" };
+            _thread.Start();
+        }
+
+        public int Port { get; }
+
+        private void Run()
+        {
+            var request = new byte[65536];
+            var reply = new byte[1024];
+            Head.CopyTo(reply, 0);
+            var from = new SocketAddress(AddressFamily.InterNetwork);
+            try
+            {
+                while (true)
+                {
+                    var length = _socket.ReceiveFrom(request, SocketFlags.None, from);
+                    var span = request.AsSpan(0, length);
+                    var at = span.LastIndexOf("\"id\":"u8) + 5;
+                    var id = span[at..^1];
+                    id.CopyTo(reply.AsSpan(Head.Length));
+                    reply[Head.Length + id.Length] = (byte)'}';
+                    _socket.SendTo(reply.AsSpan(0, Head.Length + id.Length + 1), SocketFlags.None, from);
+                }
+            }
+            catch (SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        public void Dispose() => _socket.Dispose();
+    }
+}
