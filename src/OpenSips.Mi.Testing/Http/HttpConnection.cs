@@ -127,6 +127,13 @@ internal sealed class HttpConnection
             await WriteAsync(HttpResponses.Continue(), ct).ConfigureAwait(false);
         }
 
+        if (int.TryParse(head.Header("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var declared) && declared > MaxAnsweredBody)
+        {
+            // libmicrohttpd's read buffer (half of its 32 KB per connection) cannot hold the request: httpd never answers
+            // and the connection stays open (docs/wire-facts.md#http-body-limit).
+            return Next.Hold;
+        }
+
         var body = await ReadBodyAsync(head, _host.Options.HttpReceiveBufferSize, ct).ConfigureAwait(false);
         if (body is null)
         {
@@ -235,6 +242,9 @@ internal sealed class HttpConnection
 
         return await _reader.ReadExactAsync(length, ct).ConfigureAwait(false);
     }
+
+    /// <summary>The largest body httpd answers at all, whatever its receive_buf_size: 16299 bytes behind a short header block.</summary>
+    private const int MaxAnsweredBody = 16_299;
 
     private async Task HoldAsync(CancellationToken ct)
     {

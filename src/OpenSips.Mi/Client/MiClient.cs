@@ -168,12 +168,17 @@ public sealed class MiClient : IAsyncDisposable
 
         try
         {
+            var requestBytes = request.WrittenCount;
             var reply = await _exchange.ExchangeAsync(new MiExchangeRequest(request.WrittenMemory, id, deadline), cancellationToken).ConfigureAwait(false);
             PooledBufferWriter.Return(request);
             MiResponse response;
             try
             {
                 response = _codec.DecodeResponse(method, reply.Bytes, id, _exchange.Name);
+                if (response.Error is { Code: -32700 } && _exchange.ExplainsParseErrors)
+                {
+                    throw HttpStatusErrors.PartialBody(_exchange.Name, _exchange.Endpoint, requestBytes, System.Text.Encoding.UTF8.GetString(reply.Bytes.Span));
+                }
             }
             finally
             {

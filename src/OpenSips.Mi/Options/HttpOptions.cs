@@ -107,6 +107,17 @@ public record HttpOptions : MiConnectionOptions
         return chain.Build(leaf);
     }
 
+    /// <summary>
+    /// The largest request body the client sends; a larger one is refused before sending with
+    /// <see cref="MiRequestTooLargeException"/>. Default <see cref="DefaultMaxRequestBodyBytes"/>: OpenSIPS's httpd never
+    /// answers a body over about 16 KB (libmicrohttpd's read buffer), whatever its <c>receive_buf_size</c>. Raise it only
+    /// for a proxy in front of mi_http that takes more.
+    /// </summary>
+    public int MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>The default <see cref="MaxRequestBodyBytes"/>: 16000 bytes, under the ~16 KB httpd can take (docs/wire-facts.md#http-body-limit).</summary>
+    public const int DefaultMaxRequestBodyBytes = 16_000;
+
     /// <summary>httpd's default <c>receive_buf_size</c>: request bodies over 1024 bytes are answered 400 unless OpenSIPS raises it.</summary>
     public const int DefaultHttpdReceiveBufferSize = 1024;
 
@@ -133,6 +144,11 @@ public record HttpOptions : MiConnectionOptions
         if (string.IsNullOrEmpty(Url.Host))
         {
             throw new ArgumentException($"Url '{RedactedUrl(Url)}' has no host.", nameof(Url));
+        }
+
+        if (MaxRequestBodyBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "MaxRequestBodyBytes must be a positive number of bytes.");
         }
 
         if (Headers is not null)

@@ -89,17 +89,27 @@ public abstract class SizeLimitTests<TServers>(TServers servers) : RealServerTes
         await using var http = Servers.Connect(MiTransportKind.Http);
         var key = "body-" + Guid.NewGuid().ToString("N")[..8];
 
+        // Over ~16 KB httpd never answers (3.6 and later) or drops the connection (3.4): the client refuses it before sending.
+        var refused = await Assert.ThrowsAsync<MiRequestTooLargeException>(() => Store(http, key, new string('x', 20_000)));
+        Assert.Equal(HttpOptions.DefaultMaxRequestBodyBytes, refused.Limit);
+
         if (Servers.Main.Installation.HasHttpReceiveBufferSize)
         {
             // 3.6 and later: over httpd's receive_buf_size (8192 in the fixture) is a 400 whose body never ends.
             var ex = await Assert.ThrowsAsync<MiProtocolException>(() => Store(http, key, new string('x', 9000)));
             Assert.Contains("receive_buf_size", ex.Message, StringComparison.Ordinal);
+
+            // With the client's limit lifted, a body over ~16 KB gets no answer at all: the call ends at its timeout.
+            await using var unlimited = MiClient.Connect((HttpOptions)Servers.Options(MiTransportKind.Http) with { MaxRequestBodyBytes = int.MaxValue, Timeout = TimeSpan.FromSeconds(2) });
+            await Assert.ThrowsAsync<MiTimeoutException>(() => Store(unlimited, key, new string('x', 20_000)));
         }
         else
         {
             // 3.4 has no such setting: libmicrohttpd hands httpd at most ~16 KB at once and a larger body is dropped with the connection.
-            var ex = await Assert.ThrowsAsync<MiTransportException>(() => Store(http, key, new string('x', 20_000)));
+            await using var unlimited = MiClient.Connect((HttpOptions)Servers.Options(MiTransportKind.Http) with { MaxRequestBodyBytes = int.MaxValue });
+            var ex = await Assert.ThrowsAsync<MiTransportException>(() => Store(unlimited, key, new string('x', 20_000)));
             Assert.Contains("closed the connection", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("3.4", ex.Message, StringComparison.Ordinal);
         }
 
         (await Store(http, key, "fits")).EnsureSuccess();

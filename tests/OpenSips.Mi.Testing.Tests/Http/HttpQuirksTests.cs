@@ -191,4 +191,28 @@ public class HttpQuirksTests
         var (_, body) = await slow.ReadResponseAsync(cts.Token);
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":{\"Status\":\"408 Request Timeout\"},\"id\":2104}", Encoding.UTF8.GetString(body));
     }
+
+    [Theory]
+    [InlineData(16_299, true)]
+    [InlineData(16_300, false)]
+    public async Task A_body_over_about_16_KB_is_never_answered_whatever_receive_buf_size(int bodyBytes, bool answered)
+    {
+        using var cts = Timeouts.Test();
+        await using var emulator = await StartAsync(cts.Token, new MiEmulatorOptions { HttpReceiveBufferSize = 65_536 });
+        var prefix = "{\"jsonrpc\":\"2.0\",\"method\":\"cache_store\",\"params\":[\"local\",\"k\",\"";
+        const string Suffix = "\"],\"id\":1}";
+        var body = prefix + new string('v', bodyBytes - prefix.Length - Suffix.Length) + Suffix;
+
+        using var http = await RawHttp.ConnectAsync(emulator.HttpUri, cts.Token);
+        await http.SendAsync(RawHttp.Post("/mi", body), cts.Token);
+
+        if (answered)
+        {
+            Assert.StartsWith("HTTP/1.1 200 OK", await http.ReadHeadAsync(cts.Token));
+        }
+        else
+        {
+            Assert.True(await http.StaysSilentAsync(Timeouts.Silence, cts.Token));
+        }
+    }
 }

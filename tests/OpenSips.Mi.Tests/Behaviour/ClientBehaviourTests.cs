@@ -14,6 +14,7 @@ namespace OpenSips.Mi.Tests.Behaviour;
 public abstract class ClientBehaviourTests : IAsyncLifetime
 {
     private readonly Socket _silentPhone = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private bool _calledSilentPhone;
 
     protected MiClient Client { get; private set; } = null!;
 
@@ -37,6 +38,13 @@ public abstract class ClientBehaviourTests : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        if (_calledSilentPhone)
+        {
+            // mi_http and mi_xmlrpc_ng share one httpd that serves one request at a time, and an abandoned t_uac_dlg holds it
+            // until tm gives up on the phone: wait for that here, so the next test's calls do not start behind it.
+            await Client.CommandAsync("version", null, TimeSpan.FromSeconds(15), CancellationToken.None);
+        }
+
         await Client.DisposeAsync();
         await StopServerAsync();
         _silentPhone.Dispose();
@@ -48,6 +56,7 @@ public abstract class ClientBehaviourTests : IAsyncLifetime
     /// <summary>A NOTIFY to a phone that never answers: OpenSIPS replies only after tm's timeout.</summary>
     protected Task<MiResponse> CallSilentPhoneAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        _calledSilentPhone = true;
         var phone = string.Create(CultureInfo.InvariantCulture, $"sip:silent@127.0.0.1:{((IPEndPoint)_silentPhone.LocalEndPoint!).Port}");
         var parameters = MiParams.Named(
             ("method", "NOTIFY"),

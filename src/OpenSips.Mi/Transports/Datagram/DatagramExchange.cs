@@ -63,6 +63,8 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
 
     public string RequestLimitAdvice => _first.RequestLimitAdvice;
 
+    public bool ExplainsParseErrors => false;
+
     public string? TimeoutHint => _first.TimeoutHint;
 
     /// <summary>Calls waiting for a reply (for tests).</summary>

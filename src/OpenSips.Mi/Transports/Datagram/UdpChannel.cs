@@ -13,7 +13,7 @@ internal sealed class UdpChannel : DatagramChannel
 
     public override string TimeoutHint => "is mi_datagram listening there? (UDP cannot tell a silent server from a lost packet)";
 
-    public override string RequestLimitAdvice => "use mi_http (with a larger httpd receive_buf_size) or mi_fifo for large requests, or split the work into several commands";
+    public override string RequestLimitAdvice => "split the work into several commands (no other MI transport takes more: mi_http about 16 KB, mi_fifo 4096 bytes)";
 
     /// <summary>
     /// One socket, no bound but the receive buffer: replies wait there until read, and one that does not fit is dropped,

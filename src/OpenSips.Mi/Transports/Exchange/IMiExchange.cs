@@ -18,6 +18,12 @@ internal interface IMiExchange : IAsyncDisposable
     /// <summary>What to do when a request is over <see cref="MaxRequestBytes"/>.</summary>
     string RequestLimitAdvice { get; }
 
+    /// <summary>
+    /// True when a -32700 Parse error to a request the client encoded means the server read only part of it (mi_http:
+    /// a body over httpd's <c>receive_buf_size</c>); the client then throws an explanation instead of returning the error.
+    /// </summary>
+    bool ExplainsParseErrors { get; }
+
     /// <summary>Why there may have been no reply, for the timeout message; <see langword="null"/> when nothing useful can be said.</summary>
     string? TimeoutHint { get; }
 

@@ -52,6 +52,8 @@ internal sealed class FifoExchange : IMiExchange, IReactorWork, IPendingCallOwne
 
     public string RequestLimitAdvice => "use mi_datagram or mi_http for large requests";
 
+    public bool ExplainsParseErrors => false;
+
     public string? TimeoutHint => "mi_fifo answers nothing to unparsable JSON or a missing reply FIFO; is OpenSIPS running and reading this FIFO?";
 
     bool IReactorWork.HasWork => _waiting.Count > 0;

@@ -29,6 +29,7 @@ internal sealed class HttpClientExchange : IMiExchange
         _contentType = new MediaTypeHeaderValue(contentType);
         Name = options.TransportName;
         Endpoint = options.ToUriString();
+        MaxRequestBytes = options.MaxRequestBodyBytes;
         if (options.BasicAuth is { } credentials)
         {
             var token = Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials.UserName + ":" + credentials.Password));
@@ -40,10 +41,13 @@ internal sealed class HttpClientExchange : IMiExchange
 
     public string Endpoint { get; }
 
-    // httpd's receive_buf_size is a server setting we cannot see; a 400 on a large body is explained instead.
-    public int MaxRequestBytes => int.MaxValue;
+    // httpd's ~16 KB ceiling is refused before sending; its receive_buf_size is a server setting we cannot see, so a 400
+    // or a -32700 on a large body is explained instead.
+    public int MaxRequestBytes { get; }
 
-    public string RequestLimitAdvice => string.Empty;
+    public string RequestLimitAdvice => HttpStatusErrors.BodyLimitAdvice;
+
+    public bool ExplainsParseErrors => true;
 
     public string? TimeoutHint => null;
 
@@ -93,7 +97,7 @@ internal sealed class HttpClientExchange : IMiExchange
             }
             catch (HttpRequestException again) when (again.HttpRequestError == HttpRequestError.ResponseEnded)
             {
-                throw new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection without a complete reply, twice: is httpd restarting or crashing?", again);
+                throw new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection without a complete reply, twice: {HttpStatusErrors.ClosedTwiceHint(request.Length)}", again);
             }
         }
     }

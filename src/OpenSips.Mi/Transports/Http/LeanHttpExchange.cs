@@ -42,6 +42,7 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
     {
         Name = options.TransportName;
         Endpoint = options.ToUriString();
+        MaxRequestBytes = options.MaxRequestBodyBytes;
         _host = options.Url.IdnHost;
         _port = options.Url.Port;
         _idleTicks = (long)(options.PooledConnectionIdleTimeout.TotalSeconds * Stopwatch.Frequency);
@@ -68,10 +69,13 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
 
     public string Endpoint { get; }
 
-    // httpd's receive_buf_size is a server setting we cannot see; a 400 on a large body is explained instead.
-    public int MaxRequestBytes => int.MaxValue;
+    // httpd's ~16 KB ceiling is refused before sending; its receive_buf_size is a server setting we cannot see, so a 400
+    // or a -32700 on a large body is explained instead.
+    public int MaxRequestBytes { get; }
 
-    public string RequestLimitAdvice => string.Empty;
+    public string RequestLimitAdvice => HttpStatusErrors.BodyLimitAdvice;
+
+    public bool ExplainsParseErrors => true;
 
     public string? TimeoutHint => null;
 
@@ -113,7 +117,7 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
             }
             catch (LeanHttpClosedBeforeReplyException ex)
             {
-                throw new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection without a complete reply, twice: is httpd restarting or crashing?", ex);
+                throw new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection without a complete reply, twice: {HttpStatusErrors.ClosedTwiceHint(request.Bytes.Length)}", ex);
             }
         }
     }
@@ -479,7 +483,7 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
             ? new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection in the middle of a reply ({how}).")
             : connection.Reused
                 ? new LeanHttpClosedBeforeReplyException()
-                : new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection without replying ({how}): is httpd serving mi_http/mi_xmlrpc_ng there?");
+                : new MiTransportException($"OpenSIPS {Name} at {Endpoint} closed the connection without replying ({how}): {HttpStatusErrors.ClosedWithoutReplyHint(connection.RequestBytes)}");
 
     public ValueTask DisposeAsync()
     {
