@@ -103,6 +103,53 @@ public sealed class UnixInFlightTests
     }
 
     [Fact]
+    public async Task A_reply_still_owed_to_a_timed_out_call_keeps_its_place_so_the_next_call_goes_out_on_another_socket()
+    {
+        using var server = new RawUnixServer();
+        await using var client = MiClient.Connect(new UnixDatagramOptions(server.Path) { ClientSocketDirectory = server.ClientDirectory, MaxCallsPerSocket = 2, MaxClientSockets = 2 });
+        var abandoned = new[] { client.CommandAsync("echo", MiParams.Positional(0), TimeSpan.FromMilliseconds(200), Ct), client.CommandAsync("echo", MiParams.Positional(1), TimeSpan.FromMilliseconds(200), Ct) };
+        var late = new[] { await server.ReceiveAsync(Ct), await server.ReceiveAsync(Ct) };
+        foreach (var call in abandoned)
+        {
+            await Assert.ThrowsAsync<MiTimeoutException>(() => call);
+        }
+
+        // OpenSIPS may still answer both: the first socket has no room left for a new call's reply.
+        var next = client.CommandAsync("echo", MiParams.Positional(2), TimeSpan.FromSeconds(5), Ct);
+        var request = await server.ReceiveAsync(Ct);
+        Assert.NotEqual(late[0].From, request.From);
+
+        // The late replies come and are dropped; then the first socket takes calls again.
+        Assert.All(late, r => Assert.True(server.Reply(r.Request, r.From, r.Request["params"]!.ToJsonString())));
+        Assert.True(server.Reply(request.Request, request.From, request.Request["params"]!.ToJsonString()));
+        Assert.Equal(2, (await next).GetResult()[0].GetInt32());
+        await Task.Delay(100, Ct);
+        var again = client.CommandAsync("echo", MiParams.Positional(3), TimeSpan.FromSeconds(5), Ct);
+        var third = await server.ReceiveAsync(Ct);
+        Assert.Equal(late[0].From, third.From);
+        Assert.True(server.Reply(third.Request, third.From, third.Request["params"]!.ToJsonString()));
+        Assert.Equal(3, (await again).GetResult()[0].GetInt32());
+        Assert.Equal(0, server.Dropped);
+    }
+
+    [Fact]
+    public async Task A_socket_owed_a_reply_that_never_comes_is_replaced_when_no_other_socket_may_be_opened()
+    {
+        using var server = new RawUnixServer();
+        await using var client = MiClient.Connect(new UnixDatagramOptions(server.Path) { ClientSocketDirectory = server.ClientDirectory, MaxCallsPerSocket = 1, MaxClientSockets = 1 });
+        await Assert.ThrowsAsync<MiTimeoutException>(() => client.CommandAsync("echo", MiParams.Positional(0), TimeSpan.FromMilliseconds(200), Ct));
+        var lost = await server.ReceiveAsync(Ct);
+
+        var next = client.CommandAsync("echo", MiParams.Positional(1), TimeSpan.FromSeconds(5), Ct);
+        var request = await server.ReceiveAsync(Ct);
+
+        Assert.NotEqual(lost.From, request.From);
+        Assert.False(File.Exists(lost.From));
+        Assert.True(server.Reply(request.Request, request.From, request.Request["params"]!.ToJsonString()));
+        Assert.Equal(1, (await next).GetResult()[0].GetInt32());
+    }
+
+    [Fact]
     public async Task A_call_that_waits_for_a_free_slot_until_its_timeout_says_so()
     {
         using var server = new RawUnixServer();

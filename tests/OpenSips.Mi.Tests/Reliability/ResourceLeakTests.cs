@@ -79,7 +79,15 @@ public sealed class ResourceLeakTests
                 Assert.True(settled,
                     $"after {calls} calls: {ProcessResources.OpenDescriptors()} descriptors (before {descriptorsBefore}), " +
                     $"{ProcessResources.Entries(emulator.FifoReplyDirectory)} reply FIFOs, {ProcessResources.ThreadsNamed("mi_fifo reply")} FIFO reader threads");
-                Assert.Equal(transport == MiTransport.Unix ? 1 : 0, ProcessResources.Entries(clientSockets.FullName));
+                if (transport == MiTransport.Unix)
+                {
+                    // A socket still owed replies (the dropped ones) is kept rather than reused too early, within the bound.
+                    Assert.InRange(ProcessResources.Entries(clientSockets.FullName), 1, new UnixDatagramOptions("/x").MaxClientSockets);
+                }
+                else
+                {
+                    Assert.Equal(0, ProcessResources.Entries(clientSockets.FullName));
+                }
             }
 
             var descriptorsAfter = ProcessResources.OpenDescriptors();

@@ -22,6 +22,12 @@ internal abstract class DatagramChannel : IDisposable
     /// <summary>Calls in flight on this socket (guarded by the exchange's lock).</summary>
     internal int InFlight;
 
+    /// <summary>
+    /// Replies still owed to calls that ended without them (timed out, cancelled): OpenSIPS may yet send them, and each
+    /// would take a place in this socket's queue (guarded by the exchange's lock; unix sockets only).
+    /// </summary>
+    internal int Owed;
+
     public string Endpoint { get; }
 
     public abstract string TimeoutHint { get; }

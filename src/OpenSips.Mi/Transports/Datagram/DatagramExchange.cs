@@ -51,7 +51,8 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
         _first = lanes.Open();
         _open.Add(_first);
         _watched = new Watched([_first], [_first.Socket.SafeHandle]);
-        _poller = lanes.MaxSockets > 1 ? new FdPoller() : null;
+        // Bounded sockets (unix) are watched through a poller, so that one can be replaced or added; UDP waits on its one socket.
+        _poller = lanes.MaxSockets > 1 || lanes.PerSocket < int.MaxValue ? new FdPoller() : null;
         _reactor = new Reactor(this, "mi_datagram rx");
     }
 
@@ -127,6 +128,11 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             call.Context = lane;
         }
 
+        if (_closing is not null)
+        {
+            CloseRetired();
+        }
+
         // From here on the call ends through its value task: every failure completes it, and reading the outcome recycles it.
         _sweep.Add(call, request.Deadline);
         call.WatchCancellation(cancellationToken);
@@ -153,26 +159,58 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             return null;
         }
 
+        var lane = FreeLaneLocked(prefer: null);
+        if (lane is not null)
+        {
+            lane.InFlight++;
+            _inFlight++;
+        }
+
+        return lane;
+    }
+
+    /// <summary>
+    /// A socket with room for one more reply in its queue (<paramref name="prefer"/> first), else a new one when allowed,
+    /// else <see langword="null"/>. A socket's room counts the calls in flight on it and the replies still owed to calls
+    /// that ended without them (timed out, cancelled): such a reply may yet arrive and take a place in the queue. When
+    /// every socket is taken and one has no call in flight but still waits for owed replies that may never come, it is
+    /// replaced by a fresh socket (a late reply to the old one is then refused by the kernel).
+    /// </summary>
+    private DatagramChannel? FreeLaneLocked(DatagramChannel? prefer)
+    {
+        if (prefer is not null && _open.Contains(prefer) && prefer.InFlight + prefer.Owed < _lanes.PerSocket)
+        {
+            return prefer;
+        }
+
+        DatagramChannel? stale = null;
         foreach (var lane in _open)
         {
-            if (lane.InFlight < _lanes.PerSocket)
+            if (lane.InFlight + lane.Owed < _lanes.PerSocket)
             {
-                lane.InFlight++;
-                _inFlight++;
                 return lane;
+            }
+
+            if (lane.InFlight == 0 && lane.Owed > 0)
+            {
+                stale = lane;
             }
         }
 
         if (_open.Count >= _lanes.MaxSockets)
         {
-            return null;
+            if (stale is null)
+            {
+                return null;
+            }
+
+            _open.Remove(stale);
+            (_closing ??= []).Add(stale);
         }
 
         var opened = _lanes.Open();
         _open.Add(opened);
         WatchOpenLanesLocked();
-        opened.InFlight++;
-        _inFlight++;
         return opened;
     }
 
@@ -196,22 +234,30 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
     {
         lane.InFlight--;
         _inFlight--;
-        while (_inFlight < CapLocked() && _waiters.TryDequeue(out var waiter))
+        ServeWaitersLocked(lane);
+    }
+
+    /// <summary>Hands free room to the callers waiting for it, in order; then closes <paramref name="lane"/> if it fell idle and is surplus.</summary>
+    private void ServeWaitersLocked(DatagramChannel lane)
+    {
+        while (_waiters.Count > 0 && _inFlight < CapLocked() && FreeLaneLocked(prefer: lane) is { } free)
         {
-            lane.InFlight++;
+            var waiter = _waiters.Dequeue();
+            free.InFlight++;
             _inFlight++;
-            if (waiter.TrySetResult(lane))
+            if (waiter.TrySetResult(free))
             {
                 return;
             }
 
-            lane.InFlight--;
+            free.InFlight--;
             _inFlight--;
         }
 
-        if (lane.InFlight == 0 && !ReferenceEquals(lane, _first) && !_disposed && SpareSlotsLocked(lane) >= Math.Max(1, _lanes.PerSocket / 2))
+        if (lane.InFlight == 0 && lane.Owed == 0 && !ReferenceEquals(lane, _first) && !_disposed && _open.Contains(lane)
+            && SpareSlotsLocked(lane) >= Math.Max(1, _lanes.PerSocket / 2))
         {
-            // The burst is over: the other sockets have room to spare. Late replies to this socket are dropped by OpenSIPS.
+            // The burst is over: the other sockets have room to spare, and nothing more is owed to this one.
             _open.Remove(lane);
             WatchOpenLanesLocked();
             (_closing ??= []).Add(lane);
@@ -241,7 +287,7 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
         {
             if (!ReferenceEquals(open, except))
             {
-                spare += _lanes.PerSocket - open.InFlight;
+                spare += _lanes.PerSocket - open.InFlight - open.Owed;
             }
         }
 
@@ -292,6 +338,12 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             if (call.Context is DatagramChannel lane)
             {
                 call.Context = null;
+                if (!call.ReplyReceived && _poller is not null)
+                {
+                    // Ended without its reply, which OpenSIPS may still send: it keeps its place in the socket's queue.
+                    lane.Owed++;
+                }
+
                 ReleaseLaneLocked(lane);
             }
 
@@ -417,8 +469,15 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
                 if (_pending.TryGetValue(id, out var waiting) && ReferenceEquals(waiting.Context, lane))
                 {
                     _pending.Remove(id);
+                    waiting.ReplyReceived = true;
                     call = waiting;
                     generation = waiting.Generation;
+                }
+                else if (lane.Owed > 0)
+                {
+                    // A reply owed to a call that already ended: its place in the queue is free again.
+                    lane.Owed--;
+                    ServeWaitersLocked(lane);
                 }
             }
             else if (_pending.Count == 1)
@@ -428,11 +487,17 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
                 {
                     if (ReferenceEquals(only.Context, lane))
                     {
+                        only.ReplyReceived = true;
                         call = only;
                         generation = only.Generation;
                     }
                 }
             }
+        }
+
+        if (_closing is not null)
+        {
+            CloseRetired();
         }
 
         if (call is not null)

@@ -27,6 +27,9 @@ internal sealed class PendingCall : DeadlineEntry, IValueTaskSource<MiReplyBuffe
     /// <summary>What the owner ties to this use: the socket a datagram went out on, the HTTP connection it uses.</summary>
     public object? Context { get; set; }
 
+    /// <summary>True once this use's reply was taken off the wire, whether or not it still reached the caller (guarded by the owner's lock).</summary>
+    public bool ReplyReceived { get; set; }
+
     /// <summary>Text of an unattributable reply that may have been this call's (shown in its timeout message).</summary>
     public string? Hint { get; set; }
 
@@ -40,6 +43,7 @@ internal sealed class PendingCall : DeadlineEntry, IValueTaskSource<MiReplyBuffe
         _core.Reset();
         Id = id;
         Hint = null;
+        ReplyReceived = false;
         var generation = (_state >> 1) + 1;
         Volatile.Write(ref _state, generation << 1);
         return generation;
