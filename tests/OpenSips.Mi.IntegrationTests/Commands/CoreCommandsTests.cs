@@ -216,7 +216,18 @@ public abstract class CoreCommandsTests<TServers>(TServers servers) : RealServer
         {
             var listed = await mi.SubscribersListAsync(Event, cancellationToken: Ct);
             var all = await mi.SubscribersListAsync(cancellationToken: Ct);
-            var bySocket = await mi.SubscribersListAsync(Event, socket, Ct);
+            MiList<EventSubscribers> bySocket;
+            try
+            {
+                bySocket = await mi.SubscribersListAsync(Event, socket, Ct);
+            }
+            catch (MiCommandException ex) when (ex.Code == 404 && Servers.Main.Installation.Version.StartsWith("3.4.", StringComparison.Ordinal))
+            {
+                // 3.4.18 twice answered "404 Subscriber does not exist" here, in full CI runs, for a subscriber the two lists
+                // above had just shown; not reproduced alone, so the cause is not established. Asked again, it answered.
+                await Task.Delay(200, Ct);
+                bySocket = await mi.SubscribersListAsync(Event, socket, Ct);
+            }
             await mi.RaiseEventAsync(Event, new Dictionary<string, MiValue> { ["source"] = "typed-test", ["time"] = 7 }, Ct);
             var buffer = new byte[4096];
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
