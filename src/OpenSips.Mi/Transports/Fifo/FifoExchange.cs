@@ -31,7 +31,8 @@ internal sealed class FifoExchange : IMiExchange, IReactorWork, IPendingCallOwne
     private readonly Lock _lock = new();
     private readonly List<PendingCall> _waiting = [];
     private readonly Stack<PendingCall> _free = new();
-    private Watched _watched = new([], []);
+    private readonly PolledSet<PendingCall> _set;
+    private readonly Action<PendingCall, Reactor> _read;
     private volatile bool _disposed;
 
     private FifoExchange(FifoOptions options)
@@ -41,6 +42,8 @@ internal sealed class FifoExchange : IMiExchange, IReactorWork, IPendingCallOwne
         _reuse = options.ReuseReplyFifos;
         Endpoint = options.ToUriString();
         _reactor = new Reactor(this, "mi_fifo rx");
+        _set = new PolledSet<PendingCall>(_poller, () => _disposed);
+        _read = Read;
     }
 
     public string Name => "mi_fifo";
@@ -243,67 +246,11 @@ internal sealed class FifoExchange : IMiExchange, IReactorWork, IPendingCallOwne
         reply?.Dispose();
     }
 
-    private void WatchLocked()
-    {
-        var calls = _waiting.ToArray();
-        Volatile.Write(ref _watched, new Watched(calls, [.. calls.Select(c => (SafeHandle)((ReplyFifo)c.Context!).Handle)]));
-        // Full fence: the set must be visible before we read whether a leader (which re-reads it) is active.
-        Interlocked.MemoryBarrier();
-        if (!_reactor.HasLeader)
-        {
-            _poller.Wake();
-        }
-    }
+    private void WatchLocked() => _set.Publish(_waiting.ToArray(), static c => ((ReplyFifo)c.Context!).Handle, _reactor);
 
-    bool IReactorWork.WaitCold()
-    {
-        Span<bool> ready = stackalloc bool[64];
-        while (!_disposed)
-        {
-            try
-            {
-                var watched = Volatile.Read(ref _watched);
-                var span = watched.Handles.Length <= ready.Length ? ready : new bool[watched.Handles.Length];
-                if (_poller.Wait(watched.Handles, span, Timeout.Infinite, wakeable: true) > 0)
-                {
-                    return !_disposed;
-                }
-            }
-            catch (ObjectDisposedException) when (!_disposed)
-            {
-                // A reply FIFO was deleted between reading the set and waiting: read it again.
-            }
-        }
+    bool IReactorWork.WaitCold() => _set.WaitCold();
 
-        return false;
-    }
-
-    bool IReactorWork.ProcessHot(Reactor reactor)
-    {
-        var watched = Volatile.Read(ref _watched);
-        var ready = watched.Handles.Length <= 64 ? stackalloc bool[watched.Handles.Length] : new bool[watched.Handles.Length];
-        try
-        {
-            if (_poller.Wait(watched.Handles, ready, Reactor.HotWindowMilliseconds, wakeable: false) == 0)
-            {
-                return false;
-            }
-        }
-        catch (ObjectDisposedException) when (!_disposed)
-        {
-            return true;
-        }
-
-        for (var i = 0; i < ready.Length; i++)
-        {
-            if (ready[i])
-            {
-                Read(watched.Calls[i], reactor);
-            }
-        }
-
-        return true;
-    }
+    bool IReactorWork.ProcessHot(Reactor reactor) => _set.ProcessHot(reactor, _read);
 
     private void Read(PendingCall call, Reactor reactor)
     {
@@ -392,7 +339,4 @@ internal sealed class FifoExchange : IMiExchange, IReactorWork, IPendingCallOwne
 
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>The calls whose reply FIFOs the reactor watches, replaced as a whole when one starts or ends.</summary>
-    private sealed record Watched(PendingCall[] Calls, SafeHandle[] Handles);
 }

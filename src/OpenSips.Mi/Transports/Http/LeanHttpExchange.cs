@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace OpenSips.Mi;
@@ -34,7 +33,8 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
     private readonly Lock _lock = new();
     private readonly Stack<LeanHttpConnection> _idle = new();
     private readonly List<LeanHttpConnection> _open = [];
-    private Watched _watched = new([], []);
+    private readonly PolledSet<LeanHttpConnection> _set;
+    private readonly Action<LeanHttpConnection, Reactor> _read;
     private int _busy;
     private volatile bool _disposed;
 
@@ -63,6 +63,8 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
         head.Append("Content-Length: ");
         _head = Encoding.UTF8.GetBytes(head.ToString());
         _reactor = new Reactor(this, "mi_http rx");
+        _set = new PolledSet<LeanHttpConnection>(_poller, () => _disposed);
+        _read = Read;
     }
 
     public string Name { get; }
@@ -336,66 +338,11 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
         }
     }
 
-    private void WatchOpenLocked()
-    {
-        Volatile.Write(ref _watched, new Watched([.. _open], [.. _open.Select(c => (SafeHandle)c.Socket.SafeHandle)]));
-        // Full fence: the set must be visible before we read whether a leader (which re-reads it) is active.
-        Interlocked.MemoryBarrier();
-        if (!_reactor.HasLeader)
-        {
-            _poller.Wake();
-        }
-    }
+    private void WatchOpenLocked() => _set.Publish([.. _open], static c => c.Socket.SafeHandle, _reactor);
 
-    bool IReactorWork.WaitCold()
-    {
-        Span<bool> ready = stackalloc bool[64];
-        while (!_disposed)
-        {
-            try
-            {
-                var watched = Volatile.Read(ref _watched);
-                var span = watched.Handles.Length <= ready.Length ? ready : new bool[watched.Handles.Length];
-                if (_poller.Wait(watched.Handles, span, Timeout.Infinite, wakeable: true) > 0)
-                {
-                    return !_disposed;
-                }
-            }
-            catch (ObjectDisposedException) when (!_disposed)
-            {
-                // A connection closed between reading the set and waiting: read it again.
-            }
-        }
+    bool IReactorWork.WaitCold() => _set.WaitCold();
 
-        return false;
-    }
-
-    bool IReactorWork.ProcessHot(Reactor reactor)
-    {
-        var watched = Volatile.Read(ref _watched);
-        var ready = watched.Handles.Length <= 64 ? stackalloc bool[watched.Handles.Length] : new bool[watched.Handles.Length];
-        try
-        {
-            if (_poller.Wait(watched.Handles, ready, Reactor.HotWindowMilliseconds, wakeable: false) == 0)
-            {
-                return false;
-            }
-        }
-        catch (ObjectDisposedException) when (!_disposed)
-        {
-            return true;
-        }
-
-        for (var i = 0; i < ready.Length; i++)
-        {
-            if (ready[i])
-            {
-                Read(watched.Connections[i], reactor);
-            }
-        }
-
-        return true;
-    }
+    bool IReactorWork.ProcessHot(Reactor reactor) => _set.ProcessHot(reactor, _read);
 
     private void Read(LeanHttpConnection connection, Reactor reactor)
     {
@@ -527,7 +474,4 @@ internal sealed class LeanHttpExchange : IMiExchange, IReactorWork, IPendingCall
         _poller.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>The connections the reactor watches, replaced as a whole when one opens or closes.</summary>
-    private sealed record Watched(LeanHttpConnection[] Connections, SafeHandle[] Handles);
 }
