@@ -83,12 +83,14 @@ EOF
 )
 
 # Based on ../shared/opensips-wire/server-config/opensips.cfg, loopback only, with what the benchmark needs.
-cat >"$work/a.cfg" <<EOF
+# config SIP_PORT MI_MODULES: the same server around each instance's MI modules.
+config() {
+  cat <<EOF
 log_level=2
 stderror_enabled=yes
 syslog_enabled=no
 udp_workers=1
-socket=udp:127.0.0.1:$sip_a
+socket=udp:127.0.0.1:$1
 mpath="$mpath"
 loadmodule "proto_udp.so"
 loadmodule "sl.so"
@@ -98,6 +100,17 @@ loadmodule "usrloc.so"
 modparam("usrloc", "working_mode_preset", "single-instance-no-db")
 loadmodule "registrar.so"
 modparam("registrar", "max_contacts", 0)
+$2
+route {
+	# save() registers the usrloc table "location" (the large-reply runs fill it with ul_add).
+	if (\$rm == "REGISTER") { save("location"); exit; }
+	sl_send_reply(403, "Forbidden");
+	exit;
+}
+EOF
+}
+
+config "$sip_a" "$(cat <<EOF
 loadmodule "mi_fifo.so"
 modparam("mi_fifo", "fifo_name", "$work/opensips_fifo")
 modparam("mi_fifo", "fifo_mode", 0600)
@@ -110,39 +123,15 @@ modparam("httpd", "port", $http_port)
 loadmodule "mi_http.so"
 modparam("mi_http", "root", "mi")
 loadmodule "mi_xmlrpc_ng.so"
-route {
-	# save() registers the usrloc table "location" (the large-reply runs fill it with ul_add).
-	if (\$rm == "REGISTER") { save("location"); exit; }
-	sl_send_reply(403, "Forbidden");
-	exit;
-}
 EOF
-cat >"$work/b.cfg" <<EOF
-log_level=2
-stderror_enabled=yes
-syslog_enabled=no
-udp_workers=1
-socket=udp:127.0.0.1:$sip_b
-mpath="$mpath"
-loadmodule "proto_udp.so"
-loadmodule "sl.so"
-loadmodule "signaling.so"
-loadmodule "tm.so"
-loadmodule "usrloc.so"
-modparam("usrloc", "working_mode_preset", "single-instance-no-db")
-loadmodule "registrar.so"
-modparam("registrar", "max_contacts", 0)
+)" >"$work/a.cfg"
+config "$sip_b" "$(cat <<EOF
 loadmodule "mi_datagram.so"
 modparam("mi_datagram", "socket_name", "$work/mi.sock")
 modparam("mi_datagram", "unix_socket_mode", 0600)
 modparam("mi_datagram", "children_count", 1)
-route {
-	# save() registers the usrloc table "location" (the large-reply runs fill it with ul_add).
-	if (\$rm == "REGISTER") { save("location"); exit; }
-	sl_send_reply(403, "Forbidden");
-	exit;
-}
 EOF
+)" >"$work/b.cfg"
 "$binary" -F -f "$work/a.cfg" >"$work/a.log" 2>&1 & pids+=($!)
 "$binary" -F -f "$work/b.cfg" >"$work/b.log" 2>&1 & pids+=($!)
 
