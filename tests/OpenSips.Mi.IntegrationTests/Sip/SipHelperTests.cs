@@ -89,7 +89,9 @@ public abstract partial class SipHelperTests<TServers>(TServers servers) : RealS
         Assert.True(uptime.IsSuccess);
         Assert.Equal(408, result.StatusCode);
         Assert.False(result.HasReply);
-        Assert.True(phone.PendingRequests >= 2, $"expected retransmissions, got {phone.PendingRequests + 1} transmissions");
+        // tm's fr_timeout (2 s here) runs on a one-second tick, so the 408 comes after 1 to 2 s: the first
+        // retransmission (T1 = 500 ms) always precedes it, the second (at 1.5 s) only sometimes.
+        Assert.True(phone.PendingRequests >= 1, $"expected a retransmission, got {phone.PendingRequests + 1} transmission(s)");
         Assert.Equal(first.Text, (await phone.NextRequestAsync()).Text);
     }
 
