@@ -25,6 +25,10 @@ public sealed class ReceiveSideTests
         await using var emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableFifo = false, EnableHttp = false, EnableUnix = false }, Ct);
         await using var client = MiClient.Connect(new DatagramOptions("127.0.0.1", emulator.UdpEndPoint.Port) { Timeout = TimeSpan.FromSeconds(20) });
 
+        // The first reply is held back so that the continuation below is attached before it arrives (a reply already in
+        // when ContinueWith is called would run the continuation on this test's thread, and nothing would block receiving).
+        emulator.Faults.Add(MiFault.DelayReply(TimeSpan.FromMilliseconds(200), r => r.Method == "uptime", times: 1));
+
         // The first reply's continuation runs on the thread that received it and then waits, synchronously, for a second
         // call: that reply can only be read once receiving has moved to another thread.
         var first = client.CommandAsync("uptime", Ct);
