@@ -238,7 +238,7 @@ for round in $(seq 1 "$rounds"); do
         library "http_for_xmlrpc_c16" "$http_url" 16 ;;
       fifo)
         library "fifo_c1" "$fifo_url" 1
-        library "fifo_reuse_c1" "$fifo_url" 1 --reuse-reply-fifos
+        library "fifo_percall_c1" "$fifo_url" 1 --reply-fifo-per-call
         floor fifo ;;
     esac
   done
@@ -310,22 +310,22 @@ def med(mode, side):
 def errors(mode):
     return sum(r["errors"] for r in rows if r["mode"] == mode and r["side"] == "library")
 targets = {"udp_c1": 1.0, "udp_c16": 0.9, "unix_c1": 1.0, "unix_c16": 0.9, "http_c1": 1.0, "http_c16": 0.9,
-           "fifo_c1": 0.8, "fifo_reuse_c1": 0.8, "xmlrpc_c1": 0.8, "xmlrpc_c16": 0.8}
+           "fifo_c1": 0.8, "xmlrpc_c1": 0.8, "xmlrpc_c16": 0.8}
 print(f"\n{sys.argv[2]} measured calls per run, median of {sys.argv[3]} alternating rounds; calls/s\n")
 print("| mode | library | floor | ratio | target | errors |")
 print("|---|---:|---:|---:|---:|---:|")
-for mode in ["udp_c1", "udp_c16", "unix_c1", "unix_c16", "http_c1", "http_c16", "xmlrpc_c1", "xmlrpc_c16", "fifo_c1", "fifo_reuse_c1"]:
+for mode in ["udp_c1", "udp_c16", "unix_c1", "unix_c16", "http_c1", "http_c16", "xmlrpc_c1", "xmlrpc_c16", "fifo_c1", "fifo_percall_c1"]:
     lib = med(mode, "library")
     if lib is None:
         continue
     if mode.startswith("xmlrpc"):
         floor, what = med("http_for_" + mode, "library"), "library mi_http"
     else:
-        floor, what = med(mode.replace("_reuse", ""), "floor"), "raw"
+        floor, what = med(mode.replace("_percall", ""), "floor"), "raw"
     ratio = lib / floor if floor else float("nan")
     target = targets.get(mode)
     mark = "" if target is None else ("met" if ratio >= target else "missed")
-    label = mode.replace("_c16", ", 16 in flight").replace("_c1", ", sequential").replace("_reuse", " (ReuseReplyFifos)")
+    label = mode.replace("_c16", ", 16 in flight").replace("_c1", ", sequential").replace("_percall", " (a reply FIFO per call)")
     print(f"| {label} | {lib:,.0f} | {floor:,.0f} ({what}) | {ratio:.2f} | {'' if target is None else f'>= {target}'} {mark} | {errors(mode)} |")
 extra = [m for m in ("unix_c64", "udp_large_c16", "unix_large_c16") if med(m, "library") is not None]
 if extra:

@@ -22,13 +22,13 @@ internal static partial class Cli
         var warmup = globals.Validation.Check(
             new Option<double?>("--warmup") { Description = "Warm up for SECONDS (default 2) or as many calls as --requests, whichever ends first; not counted in the figures, reported apart. 0: none.", HelpName = "SECONDS" },
             w => w is { } v && !(double.IsFinite(v) && v >= 0 && v <= 3600) ? "--warmup must be between 0 and 3600 seconds" : null);
-        var reuse = new Option<bool>("--reuse-reply-fifos") { Description = "mi_fifo: keep a small pool of reply FIFOs instead of one per call (FifoOptions.ReuseReplyFifos)." };
+        var perCall = new Option<bool>("--reply-fifo-per-call") { Description = "mi_fifo: a fresh reply FIFO for every call instead of the client's small pool (FifoOptions.ReuseReplyFifos = false)." };
         var httpClient = new Option<bool>("--use-http-client") { Description = "mi_http/mi_xmlrpc_ng: send through HttpClient instead of the lean HTTP path (HttpOptions.UseHttpClient)." };
 
         var command = new Command("bench", "Load a server with one command: calls/s, errors and latency percentiles, library or --raw.\n" +
             "  opensips-mi bench -u udp://127.0.0.1:8809 -n 20000 -C 16\n  opensips-mi bench --emulated --transport http --duration 5 --raw -o json")
         {
-            method, parameters, requests, duration, concurrency, raw, warmup, reuse, httpClient,
+            method, parameters, requests, duration, concurrency, raw, warmup, perCall, httpClient,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -64,9 +64,9 @@ internal static partial class Cli
                 }
 
                 var connection = TargetRunner.ParseOptions(target, settings);
-                if (parse.GetValue(reuse) && connection is FifoOptions fifo)
+                if (parse.GetValue(perCall) && connection is FifoOptions fifo)
                 {
-                    connection = fifo with { ReuseReplyFifos = true };
+                    connection = fifo with { ReuseReplyFifos = false };
                 }
 
                 if (parse.GetValue(httpClient) && connection is HttpOptions http)

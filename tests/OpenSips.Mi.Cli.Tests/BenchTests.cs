@@ -128,7 +128,7 @@ public sealed class BenchTests
     [Theory]
     [InlineData("http", "--use-http-client")]
     [InlineData("xmlrpc", "--use-http-client")]
-    [InlineData("fifo", "--reuse-reply-fifos")]
+    [InlineData("fifo", "--reply-fifo-per-call")]
     public async Task The_alternative_paths_can_be_benched(string transport, string option)
     {
         var run = await RunAsync("bench", "--emulated", "--transport", transport, option, "-n", "20", "-C", "2", "-o", "json");

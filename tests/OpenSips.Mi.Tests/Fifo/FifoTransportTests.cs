@@ -35,6 +35,10 @@ public sealed partial class FifoTransportTests : IDisposable
         var command = Assert.Single(_server.Commands);
         Assert.Matches(ReplyName(), command.ReplyName);
         Assert.Equal($"{{\"jsonrpc\":\"2.0\",\"method\":\"uptime\",\"id\":{command.Id}}}", command.Json);
+
+        // The default pool keeps the reply FIFO for the next call while the client lives, and removes it on dispose.
+        Assert.Equal(command.ReplyName, Path.GetFileName(Assert.Single(LeftoverReplyFifos())));
+        await client.DisposeAsync();
         Assert.Empty(LeftoverReplyFifos());
     }
 
@@ -65,6 +69,7 @@ public sealed partial class FifoTransportTests : IDisposable
         var aors = response.GetResult().GetProperty("Domains")[0].GetProperty("AORs");
         Assert.Equal(502, aors.GetArrayLength());
         Assert.True(response.ToString().Length > 148_000);
+        await client.DisposeAsync();
         Assert.Empty(LeftoverReplyFifos());
     }
 
@@ -98,12 +103,14 @@ public sealed partial class FifoTransportTests : IDisposable
         Assert.Empty(LeftoverReplyFifos());
     }
 
-    [Fact(Timeout = 30_000)]
-    public async Task Fifo_concurrent_calls_each_get_their_own_reply()
+    [Theory(Timeout = 30_000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Fifo_concurrent_calls_each_get_their_own_reply(bool reuseReplyFifos)
     {
         _handler = command => Encoding.UTF8.GetBytes(
             $"{{\"jsonrpc\":\"2.0\",\"result\":{{\"echo\":{command.Json[(command.Json.IndexOf("\"params\":[", StringComparison.Ordinal) + 10)..command.Json.IndexOf(']', StringComparison.Ordinal)]}}},\"id\":{command.Id}}}");
-        await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(10)));
+        await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(10)) with { ReuseReplyFifos = reuseReplyFifos });
 
         var calls = Enumerable.Range(0, 50).Select(i => client.CommandAsync("echo", MiParams.Positional(i), TestContext.Current.CancellationToken)).ToArray();
         var responses = await Task.WhenAll(calls);
@@ -113,7 +120,10 @@ public sealed partial class FifoTransportTests : IDisposable
             Assert.Equal(i, responses[i].GetResult().GetProperty("echo").GetInt32());
         }
 
-        Assert.Equal(50, _server.Commands.Select(c => c.ReplyName).Distinct().Count());
+        // Calls in flight at once never share a FIFO; a fresh one per call means 50 names, the pool reuses freed ones.
+        var names = _server.Commands.Select(c => c.ReplyName).Distinct().Count();
+        Assert.InRange(names, reuseReplyFifos ? 1 : 50, 50);
+        await client.DisposeAsync();
         Assert.Empty(LeftoverReplyFifos());
     }
 
@@ -200,6 +210,7 @@ public sealed partial class FifoTransportTests : IDisposable
         await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)));
 
         await Assert.ThrowsAsync<MiProtocolException>(() => client.CommandAsync("uptime", TestContext.Current.CancellationToken));
+        await client.DisposeAsync();
         Assert.Empty(LeftoverReplyFifos());
     }
 

@@ -7,9 +7,17 @@ namespace OpenSips.Mi.Tests.Reliability;
 /// Issue 8, mi_fifo: a reply that never comes, a reply FIFO deleted by someone else, half a reply, a server FIFO that is
 /// gone, replaced, or stuck: every call ends within its bound with a clear error, and no reply FIFO is left behind.
 /// Already covered in <see cref="Fifo.FifoTransportTests"/> and not repeated: a server FIFO deleted after connect, nobody
-/// reading it (ENXIO), permission denied (skipped as root), a reply stalled mid-way against the fake server.
+/// reading it (ENXIO), permission denied (skipped as root), a reply stalled mid-way against the fake server. Run with the
+/// default pool of reply FIFOs (<see cref="FifoFaultTests"/>) and with a fresh FIFO per call (<see cref="FifoFaultPerCallTests"/>).
 /// </summary>
-public sealed class FifoFaultTests : IAsyncLifetime
+public sealed class FifoFaultTests() : FifoFaultCases(reuseReplyFifos: true);
+
+/// <inheritdoc cref="FifoFaultTests"/>
+public sealed class FifoFaultPerCallTests() : FifoFaultCases(reuseReplyFifos: false);
+
+/// <summary>The mi_fifo fault cases, for either way of using reply FIFOs.</summary>
+/// <param name="reuseReplyFifos">The value of <see cref="FifoOptions.ReuseReplyFifos"/>.</param>
+public abstract class FifoFaultCases(bool reuseReplyFifos) : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(400);
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(2500);
@@ -22,28 +30,38 @@ public sealed class FifoFaultTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _emulator = await MiEmulator.StartAsync(new MiEmulatorOptions { EnableHttp = false, EnableUdp = false, EnableUnix = false }, Ct);
-        _client = MiClient.Connect(new FifoOptions(_emulator.FifoPath) { ReplyDirectory = _emulator.FifoReplyDirectory, Timeout = Timeout });
+        _client = MiClient.Connect(Options(_emulator.FifoPath, _emulator.FifoReplyDirectory));
     }
+
+    private FifoOptions Options(string fifo, string replies) =>
+        new(fifo) { ReplyDirectory = replies, Timeout = Timeout, ReuseReplyFifos = reuseReplyFifos };
 
     public async ValueTask DisposeAsync()
     {
         await _client.DisposeAsync();
         await _emulator.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
-    private async Task<TException> EndsInTimeLeavingNothingAsync<TException>(Func<Task> call)
+    // replyClosed: OpenSIPS wrote its (bad) reply and closed the FIFO, so nothing more can arrive in it and the pool may
+    // keep it; after a timeout the FIFO is always deleted.
+    private async Task<TException> EndsInTimeLeavingNothingAsync<TException>(Func<Task> call, bool replyClosed = false)
         where TException : Exception
     {
         var watch = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<TException>(call);
         Assert.True(watch.Elapsed <= Timeout + Margin, $"{typeof(TException).Name} after {watch.Elapsed.TotalMilliseconds:0} ms");
-        Assert.Equal(0, ProcessResources.Entries(_emulator.FifoReplyDirectory));
+        Assert.Equal(reuseReplyFifos && replyClosed ? 1 : 0, ProcessResources.Entries(_emulator.FifoReplyDirectory));
         return ex;
     }
 
     private async Task StillWorksAsync()
     {
         Assert.True((await _client.CommandAsync("uptime", Ct)).IsSuccess, "the client keeps working afterwards");
+
+        // A fresh FIFO per call is gone after its call; the pool keeps the one that served this call, and only until dispose.
+        Assert.Equal(reuseReplyFifos ? 1 : 0, ProcessResources.Entries(_emulator.FifoReplyDirectory));
+        await _client.DisposeAsync();
         Assert.Equal(0, ProcessResources.Entries(_emulator.FifoReplyDirectory));
     }
 
@@ -98,7 +116,7 @@ public sealed class FifoFaultTests : IAsyncLifetime
     {
         _emulator.Faults.Add(MiFault.TruncateReply(12, r => r.Method == "version", times: 1));
 
-        await EndsInTimeLeavingNothingAsync<MiProtocolException>(() => _client.CommandAsync("version", Ct));
+        await EndsInTimeLeavingNothingAsync<MiProtocolException>(() => _client.CommandAsync("version", Ct), replyClosed: true);
 
         await StillWorksAsync();
     }
@@ -118,7 +136,7 @@ public sealed class FifoFaultTests : IAsyncLifetime
     public async Task A_reply_directory_removed_after_connect_is_a_transport_error()
     {
         var replies = Directory.CreateTempSubdirectory("osmi-replies-");
-        await using var client = MiClient.Connect(new FifoOptions(_emulator.FifoPath) { ReplyDirectory = replies.FullName, Timeout = Timeout });
+        await using var client = MiClient.Connect(Options(_emulator.FifoPath, replies.FullName));
         replies.Delete();
 
         var watch = Stopwatch.StartNew();
@@ -148,7 +166,7 @@ public sealed class FifoFaultTests : IAsyncLifetime
                 }
             }
 
-            await using var client = MiClient.Connect(new FifoOptions(stuck) { ReplyDirectory = root.FullName, Timeout = Timeout });
+            await using var client = MiClient.Connect(Options(stuck, root.FullName));
             var watch = Stopwatch.StartNew();
 
             await Assert.ThrowsAsync<MiTimeoutException>(() => client.CommandAsync("uptime", Ct));

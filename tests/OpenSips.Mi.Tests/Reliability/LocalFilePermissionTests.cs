@@ -48,7 +48,7 @@ public sealed partial class LocalFilePermissionTests
             modes.Add(File.GetUnixFileMode(path));
             return MiEmulatorReply.Ok;
         });
-        await using var client = MiClient.Connect(new FifoOptions(emulator.FifoPath) { ReplyDirectory = emulator.FifoReplyDirectory });
+        await using var client = MiClient.Connect(new FifoOptions(emulator.FifoPath) { ReplyDirectory = emulator.FifoReplyDirectory, ReuseReplyFifos = false });
 
         for (var i = 0; i < 3; i++)
         {
