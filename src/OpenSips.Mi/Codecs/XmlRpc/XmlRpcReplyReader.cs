@@ -46,6 +46,13 @@ internal static class XmlRpcReplyReader
                 text);
         }
 
+        // What mi_xmlrpc_ng sends goes straight from bytes to JSON; anything else, faults included, takes the general path.
+        return TryReadFast(method, reply.Span) ?? ReadGeneral(method, reply, transport);
+    }
+
+    /// <summary>The general path: any well-formed XML-RPC reply, through <see cref="XmlTextReader"/>, and every error message.</summary>
+    internal static MiResponse ReadGeneral(string method, ReadOnlyMemory<byte> reply, string transport)
+    {
         try
         {
             using var stream = new MemoryStream(reply.ToArray(), writable: false);
@@ -85,6 +92,46 @@ internal static class XmlRpcReplyReader
         catch (FormatException ex)
         {
             throw Malformed(method, transport, ex.Message, reply, ex);
+        }
+    }
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_fastWriter;
+
+    /// <summary>The fast path (<see cref="XmlRpcFastReader"/>): a successful reply in mi_xmlrpc_ng's own shape, or <see langword="null"/>.</summary>
+    internal static MiResponse? TryReadFast(string method, ReadOnlySpan<byte> reply)
+    {
+        var output = PooledBufferWriter.Rent();
+        var writer = t_fastWriter;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(output);
+            t_fastWriter = writer;
+        }
+        else
+        {
+            writer.Reset(output);
+        }
+
+        try
+        {
+            if (!XmlRpcFastReader.TryRead(reply, writer, out var isFault) || isFault)
+            {
+                return null;
+            }
+
+            writer.Flush();
+            return new MiResponse(method, output.WrittenSpan.ToArray());
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // The writer refused what it was given (it checks the JSON's structure): the general path will say why.
+            return null;
+        }
+        finally
+        {
+            writer.Reset(Stream.Null);
+            PooledBufferWriter.Return(output);
         }
     }
 
