@@ -20,6 +20,9 @@
 #               path and the HttpClient path
 #   --startup   also: one-shot `opensips-mi -u udp://… uptime` of a Native AOT publish, wall time (hyperfine, median of
 #               30 runs) and peak memory of the whole process (/usr/bin/time -v)
+#   --profile   also: where the CPU goes at 16 in flight on mi_http and XML-RPC (library and --raw), sampled system-wide
+#               with perf while the bench runs: the split between OpenSIPS and the client, and OpenSIPS's top libraries
+#               and functions
 #   --out FILE  also write every measurement as JSON lines to FILE
 set -euo pipefail
 
@@ -34,6 +37,7 @@ aot=0
 extra=0
 inline=0
 startup=0
+profile=0
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
     --extra) extra=1; shift ;;
     --inline) inline=1; shift ;;
     --startup) startup=1; shift ;;
+    --profile) profile=1; shift ;;
     --out) out=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "real-server.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -278,6 +283,33 @@ if [ "$inline" = 1 ]; then
           fi
         done
       done
+    done
+  done
+fi
+
+if [ "$profile" = 1 ]; then
+  command -v perf >/dev/null || { log "--profile needs perf (apt-get install linux-perf)"; exit 1; }
+  log "profile: perf record -a while 16 calls are in flight, for mi_http and XML-RPC, library and raw"
+  for t in http xmlrpc; do
+    url_var="${t}_url"
+    for how in library raw; do
+      flag=(); [ "$how" = raw ] && flag=(--raw)
+      "$cli" bench -u "${!url_var}" -C 16 --duration 10 --warmup 2 "${flag[@]}" -o json >"$work/profile.json" 2>>"$work/bench.err" &
+      bench_pid=$!
+      sleep 4
+      perf record -a -g -F 499 -o "$work/perf.data" -- sleep 5 >/dev/null 2>&1 || log "perf record failed"
+      wait "$bench_pid" || true
+      echo
+      echo "## $t, 16 in flight, $how: $(python3 -c 'import json,sys; print(format(json.load(open(sys.argv[1]))["calls_per_second"], ",.0f"), "calls/s")' "$work/profile.json")"
+      echo
+      echo "CPU samples by process:"
+      perf report -i "$work/perf.data" --sort comm --stdio --no-children -g none 2>/dev/null | grep -E '^ +[0-9]' | head -4 || true
+      echo "OpenSIPS's samples by library, kernel included (share of OpenSIPS's samples):"
+      perf report -i "$work/perf.data" --comms opensips --sort dso,sym --stdio --no-children -g none --percentage relative 2>/dev/null \
+        | grep -E '^ +[0-9]' | awk '{ sub("%", "", $1); share[$2] += $1 } END { for (d in share) printf "%9.2f%%  %s\n", share[d], d }' \
+        | sort -rn | head -8 || true
+      echo "OpenSIPS's top functions (share of OpenSIPS's samples):"
+      perf report -i "$work/perf.data" --comms opensips --sort dso,sym --stdio --no-children -g none --percentage relative 2>/dev/null | grep -E '^ +[0-9]' | head -12 || true
     done
   done
 fi
