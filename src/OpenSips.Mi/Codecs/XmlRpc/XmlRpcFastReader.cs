@@ -587,34 +587,17 @@ internal ref struct XmlRpcFastReader
 
     private static bool DecodeEntity(ReadOnlySpan<byte> entity, Span<byte> output, out int written)
     {
-        written = 1;
-        if (entity.SequenceEqual("lt"u8))
+        // The five predefined entities; no other name is known (no DTD is ever read).
+        var predefined = entity.SequenceEqual("lt"u8) ? (byte)'<'
+            : entity.SequenceEqual("gt"u8) ? (byte)'>'
+            : entity.SequenceEqual("amp"u8) ? (byte)'&'
+            : entity.SequenceEqual("quot"u8) ? (byte)'"'
+            : entity.SequenceEqual("apos"u8) ? (byte)'\''
+            : (byte)0;
+        if (predefined != 0)
         {
-            output[0] = (byte)'<';
-            return true;
-        }
-
-        if (entity.SequenceEqual("gt"u8))
-        {
-            output[0] = (byte)'>';
-            return true;
-        }
-
-        if (entity.SequenceEqual("amp"u8))
-        {
-            output[0] = (byte)'&';
-            return true;
-        }
-
-        if (entity.SequenceEqual("quot"u8))
-        {
-            output[0] = (byte)'"';
-            return true;
-        }
-
-        if (entity.SequenceEqual("apos"u8))
-        {
-            output[0] = (byte)'\'';
+            output[0] = predefined;
+            written = 1;
             return true;
         }
 
