@@ -190,14 +190,41 @@ public sealed partial class FifoTransportTests : IDisposable
         Assert.Empty(LeftoverReplyFifos());
     }
 
+    private const uint NobodyUid = 65534;
+
+    // Linux: the filesystem uid of the calling thread only; returns the previous one.
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "setfsuid")]
+    private static partial int SetFsUid(uint fsuid);
+
     [Fact(Timeout = 20_000)]
     public async Task Fifo_permission_denied_names_owner_and_mode()
     {
-        Assert.SkipWhen(Environment.UserName == "root", "root bypasses file modes");
         File.SetUnixFileMode(_server.FifoPath, UnixFileMode.UserRead);
         await using var client = MiClient.Connect(_server.Options(TimeSpan.FromSeconds(5)));
 
-        var error = await Assert.ThrowsAsync<MiTransportException>(() => client.CommandAsync("uptime", TestContext.Current.CancellationToken));
+        // Root bypasses file modes (CI runs as root). There the call is started with this thread's filesystem uid set to
+        // nobody's, which drops that bypass for this thread alone: the reply FIFO is created and OpenSIPS's FIFO opened
+        // before the call's first await, so both happen as nobody, and the uid is restored before anything else runs here.
+        Task<MiResponse> call;
+        if (Environment.UserName == "root")
+        {
+            File.SetUnixFileMode(_server.ReplyDirectory, (UnixFileMode)0b111_111_111);
+            var previous = SetFsUid(NobodyUid);
+            try
+            {
+                call = client.CommandAsync("uptime", TestContext.Current.CancellationToken);
+            }
+            finally
+            {
+                Assert.Equal((int)NobodyUid, SetFsUid((uint)previous));
+            }
+        }
+        else
+        {
+            call = client.CommandAsync("uptime", TestContext.Current.CancellationToken);
+        }
+
+        var error = await Assert.ThrowsAsync<MiTransportException>(() => call);
 
         Assert.Contains("mode 0400", error.Message, StringComparison.Ordinal);
         Assert.Contains("fs.protected_fifos", error.Message, StringComparison.Ordinal);

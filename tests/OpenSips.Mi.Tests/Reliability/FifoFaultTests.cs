@@ -7,7 +7,7 @@ namespace OpenSips.Mi.Tests.Reliability;
 /// Issue 8, mi_fifo: a reply that never comes, a reply FIFO deleted by someone else, half a reply, a server FIFO that is
 /// gone, replaced, or stuck: every call ends within its bound with a clear error, and no reply FIFO is left behind.
 /// Already covered in <see cref="Fifo.FifoTransportTests"/> and not repeated: a server FIFO deleted after connect, nobody
-/// reading it (ENXIO), permission denied (skipped as root), a reply stalled mid-way against the fake server. Run with the
+/// reading it (ENXIO), permission denied (as root too, through setfsuid), a reply stalled mid-way against the fake server. Run with the
 /// default pool of reply FIFOs (<see cref="FifoFaultTests"/>) and with a fresh FIFO per call (<see cref="FifoFaultPerCallTests"/>).
 /// </summary>
 public sealed class FifoFaultTests() : FifoFaultCases(reuseReplyFifos: true);
