@@ -103,6 +103,42 @@ public sealed class UnixInFlightTests
     }
 
     [Fact]
+    public async Task A_surplus_socket_that_fell_idle_while_the_first_was_busy_is_closed_once_the_first_frees_up()
+    {
+        using var server = new RawUnixServer();
+        await using var client = MiClient.Connect(new UnixDatagramOptions(server.Path) { ClientSocketDirectory = server.ClientDirectory, MaxCallsPerSocket = 2, MaxClientSockets = 2, Timeout = TimeSpan.FromSeconds(10) });
+        var calls = Enumerable.Range(0, 4).Select(i => client.CommandAsync("echo", MiParams.Positional(i), Ct)).ToArray();
+        var requests = new List<(JsonObject Request, string From)>();
+        for (var i = 0; i < 4; i++)
+        {
+            requests.Add(await server.ReceiveAsync(Ct));
+        }
+
+        var bySocket = requests.GroupBy(r => r.From).ToArray();
+        Assert.Equal(2, bySocket.Length);
+        var first = bySocket.Single(g => g.Any(r => (int)r.Request["params"]![0]! == 0));
+        var surplus = bySocket.Single(g => g != first);
+
+        // The surplus socket's calls end first, while the first socket is still full: it stays open for now.
+        foreach (var (request, from) in surplus)
+        {
+            Assert.True(server.Reply(request, from, request["params"]!.ToJsonString()));
+        }
+
+        await Task.WhenAll(calls.Where((_, i) => surplus.Any(r => (int)r.Request["params"]![0]! == i)));
+        Assert.Equal(2, Directory.GetFileSystemEntries(server.ClientDirectory).Length);
+
+        // Then the first socket's calls end: the burst is over and the idle surplus socket is closed and removed.
+        foreach (var (request, from) in first)
+        {
+            Assert.True(server.Reply(request, from, request["params"]!.ToJsonString()));
+        }
+
+        await Task.WhenAll(calls);
+        Assert.Equal(first.Key, Assert.Single(Directory.GetFileSystemEntries(server.ClientDirectory)));
+    }
+
+    [Fact]
     public async Task A_reply_still_owed_to_a_timed_out_call_keeps_its_place_so_the_next_call_goes_out_on_another_socket()
     {
         using var server = new RawUnixServer();

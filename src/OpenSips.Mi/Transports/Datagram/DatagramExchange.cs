@@ -237,7 +237,7 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
         ServeWaitersLocked(lane);
     }
 
-    /// <summary>Hands free room to the callers waiting for it, in order; then closes <paramref name="lane"/> if it fell idle and is surplus.</summary>
+    /// <summary>Hands free room to the callers waiting for it, in order (on <paramref name="lane"/> first); then closes the surplus sockets that are idle.</summary>
     private void ServeWaitersLocked(DatagramChannel lane)
     {
         while (_waiters.Count > 0 && _inFlight < CapLocked() && FreeLaneLocked(prefer: lane) is { } free)
@@ -254,13 +254,30 @@ internal sealed class DatagramExchange : IMiExchange, IReactorWork, IPendingCall
             _inFlight--;
         }
 
-        if (lane.InFlight == 0 && lane.Owed == 0 && !ReferenceEquals(lane, _first) && !_disposed && _open.Contains(lane)
-            && SpareSlotsLocked(lane) >= Math.Max(1, _lanes.PerSocket / 2))
+        if (_disposed || _open.Count == 1)
         {
-            // The burst is over: the other sockets have room to spare, and nothing more is owed to this one.
-            _open.Remove(lane);
+            return;
+        }
+
+        // The burst is over for a surplus socket once it is idle, nothing more is owed to it and the others have room to
+        // spare. Every open socket is looked at, not only the one just released: a socket that fell idle while the others
+        // were still busy is retired when they free up.
+        var retired = false;
+        for (var i = _open.Count - 1; i >= 0; i--)
+        {
+            var idle = _open[i];
+            if (idle.InFlight == 0 && idle.Owed == 0 && !ReferenceEquals(idle, _first)
+                && SpareSlotsLocked(idle) >= Math.Max(1, _lanes.PerSocket / 2))
+            {
+                _open.RemoveAt(i);
+                (_closing ??= []).Add(idle);
+                retired = true;
+            }
+        }
+
+        if (retired)
+        {
             WatchOpenLanesLocked();
-            (_closing ??= []).Add(lane);
         }
     }
 
