@@ -12,6 +12,12 @@ public sealed record ShapeStep(string Method, string? Params = null, ShapeRules?
     /// <summary>Not a request: the harness waits 1.1 s.</summary>
     public const string Wait = "(wait)";
 
+    /// <summary>
+    /// Not a request: the harness waits for the wall clock's next second to begin, so that the steps after it run within
+    /// one second on both sides (OpenSIPS and the emulator judge expiry by whole seconds).
+    /// </summary>
+    public const string Align = "(align)";
+
     public JsonNode? ParamsFor(string aor, string key, int port) => Params is null
         ? null
         : JsonNode.Parse(Params.Replace("{aor}", aor, StringComparison.Ordinal).Replace("{key}", key, StringComparison.Ordinal)
@@ -116,6 +122,8 @@ public static partial class ShapeCases
     /// <summary>Lets a second pass, so subscriptions refreshed with expire 0 are gone before the next run.</summary>
     private static ShapeStep NextSecond() => new(ShapeStep.Wait, Compare: false);
 
+    private static ShapeStep FreshSecond() => new(ShapeStep.Align, Compare: false);
+
     private static ShapeStep Quiet(string method, string? parameters = null) => new(method, parameters, Compare: false);
 
     private static ShapeCase C(string name, params ShapeStep[] steps) => new(name, steps);
@@ -214,8 +222,13 @@ public static partial class ShapeCases
             S("subscribers_list", "[\"E_CORE_PKG_THRESHOLD\",\"tcp:127.0.0.1:{port}\"]"),
             S("subscribers_list", "{\"event\":\"E_CORE_PKG_THRESHOLD\",\"socket\":\"udp:127.0.0.1:{port}\"}"),
             S("subscribers_list", rules: KnownEvents),
+
+            // A subscription ended with expire 0 is listed as "expired" in its own second and dropped after it: the
+            // unsubscribe and the list that follows must fall in the same second for the emulator and for OpenSIPS.
+            FreshSecond(),
             S("event_subscribe", "[\"E_CORE_PKG_THRESHOLD\",\"udp:127.0.0.1:{port}\",0]"),
             S("subscribers_list", "[\"E_CORE_PKG_THRESHOLD\"]"),
+            FreshSecond(),
             S("event_subscribe", "[\"E_CORE_PKG_THRESHOLD\",\"tcp:127.0.0.1:{port}\",0]"),
             S("subscribers_list", "[\"E_CORE_PKG_THRESHOLD\"]"),
             NextSecond(),
