@@ -99,16 +99,16 @@ public static class IntegrationSnippets
     [Runs]
     public static async Task Diagnostics(MiClient mi)
     {
-        var spans = new List<string>();
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var calls = 0L;
         #region diagnostics-listeners
         // OpenTelemetry: .WithTracing(t => t.AddSource(MiDiagnostics.Name)).WithMetrics(m => m.AddMeter(MiDiagnostics.Name));
-        // the same names work with the BCL's own listeners:
+        // the same names work with the BCL's own listeners (process-wide, called on any thread: collect thread-safely):
         using var activities = new ActivityListener
         {
             ShouldListenTo = source => source.Name == MiDiagnostics.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = activity => spans.Add($"{activity.DisplayName} {activity.GetTagItem("opensips.mi.outcome")}"),
+            ActivityStopped = activity => spans.Enqueue($"{activity.DisplayName} {activity.GetTagItem("opensips.mi.outcome")}"),
         };
         ActivitySource.AddActivityListener(activities);
 
