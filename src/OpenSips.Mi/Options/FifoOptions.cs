@@ -20,7 +20,7 @@ public sealed record FifoOptions : MiConnectionOptions
 
     /// <summary>
     /// mi_fifo's <c>reply_dir</c>: where the client creates its reply FIFOs and where OpenSIPS opens them. Must be the same
-    /// folder as OpenSIPS's setting (default <c>/tmp/</c>). Each call creates its own FIFO there with a random name and mode
+    /// folder as OpenSIPS's setting (default <c>/tmp/</c>). The client creates its FIFOs there with random names and mode
     /// 0622 (OpenSIPS, often another user, only needs to write to it); see <see cref="ReuseReplyFifos"/> for how long they
     /// live. The full path must stay under 128 bytes. If OpenSIPS cannot open these FIFOs in a sticky world-writable directory such as <c>/tmp</c>
     /// (Linux's <c>fs.protected_fifos</c>), use a directory of its own and set mi_fifo's <c>reply_dir</c> to it.

@@ -28,6 +28,9 @@ internal ref struct XmlRpcFastReader
 
     private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
+    // XML's whitespace.
+    private static ReadOnlySpan<byte> Space => " \t\r\n"u8;
+
     // U+FFFE and U+FFFF in UTF-8: valid UTF-8, but not XML characters.
     private static ReadOnlySpan<byte> NonCharacterFFFE => [0xEF, 0xBF, 0xBE];
 
@@ -131,7 +134,7 @@ internal ref struct XmlRpcFastReader
         var sawVersion = false;
         while (true)
         {
-            var trimmed = content.TrimStart(" \t\r\n"u8);
+            var trimmed = content.TrimStart(Space);
             if (trimmed.IsEmpty)
             {
                 break;
@@ -185,7 +188,7 @@ internal ref struct XmlRpcFastReader
 
     private void SkipWhitespace()
     {
-        while (_pos < _xml.Length && _xml[_pos] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        while (_pos < _xml.Length && IsSpace(_xml[_pos]))
         {
             _pos++;
         }
@@ -235,7 +238,7 @@ internal ref struct XmlRpcFastReader
         }
 
         name = _xml[start..at];
-        while (at < _xml.Length && _xml[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        while (at < _xml.Length && IsSpace(_xml[at]))
         {
             at++;
         }
@@ -272,7 +275,7 @@ internal ref struct XmlRpcFastReader
         }
 
         var at = _pos + 2 + name.Length;
-        while (at < _xml.Length && _xml[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        while (at < _xml.Length && IsSpace(_xml[at]))
         {
             at++;
         }
@@ -285,6 +288,8 @@ internal ref struct XmlRpcFastReader
         _pos = at + 1;
         return true;
     }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     // ASCII names only (OpenSIPS's are); a prefix (':') or any other byte gives up.
     private static bool IsNameStart(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (byte)'_';
@@ -307,26 +312,20 @@ internal ref struct XmlRpcFastReader
 
         var textStart = _pos;
         SkipWhitespace();
-        if (_xml[_pos..].StartsWith("</"u8))
-        {
-            // An untyped value: its text (whitespace included) is a string.
-            _pos = textStart;
-            return ReadText(out var text) && WriteString(text) && EndTag("value"u8);
-        }
-
-        if (_pos < _xml.Length && _xml[_pos] == (byte)'<')
+        if (_pos < _xml.Length && _xml[_pos] == (byte)'<' && !_xml[_pos..].StartsWith("</"u8))
         {
             return StartTag(out var type, out var typeEmpty) && ReadTyped(type, typeEmpty, depth) && NextEnd("value"u8);
         }
 
+        // An untyped value: its text (whitespace included) is a string.
         _pos = textStart;
-        return ReadText(out var untyped) && WriteString(untyped) && EndTag("value"u8);
-    }
+        if (!ReadText(out var text))
+        {
+            return false;
+        }
 
-    private bool WriteString(ReadOnlySpan<byte> text)
-    {
         _writer.WriteStringValue(text);
-        return true;
+        return EndTag("value"u8);
     }
 
     private bool ReadTyped(ReadOnlySpan<byte> type, bool empty, int depth)
@@ -355,7 +354,7 @@ internal ref struct XmlRpcFastReader
 
         if (type.SequenceEqual("int"u8) || type.SequenceEqual("i4"u8) || type.SequenceEqual("i8"u8))
         {
-            if (!long.TryParse(text.Trim(" \t\r\n"u8), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+            if (!long.TryParse(text.Trim(Space), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
             {
                 return false;
             }
@@ -366,27 +365,18 @@ internal ref struct XmlRpcFastReader
 
         if (type.SequenceEqual("double"u8))
         {
-            if (!double.TryParse(text.Trim(" \t\r\n"u8), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
+            if (!double.TryParse(text.Trim(Space), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
             {
                 return false;
             }
 
-            // As the general path: integral doubles (OpenSIPS's large integers) become JSON integers.
-            if (Math.Truncate(d) == d && d >= long.MinValue && d < 9223372036854775808.0)
-            {
-                _writer.WriteNumberValue((long)d);
-            }
-            else
-            {
-                _writer.WriteNumberValue(d);
-            }
-
+            XmlRpcReplyReader.WriteDouble(_writer, d);
             return true;
         }
 
         if (type.SequenceEqual("boolean"u8))
         {
-            var flag = text.Trim(" \t\r\n"u8);
+            var flag = text.Trim(Space);
             if (flag.SequenceEqual("1"u8) || flag.SequenceEqual("true"u8))
             {
                 _writer.WriteBooleanValue(true);

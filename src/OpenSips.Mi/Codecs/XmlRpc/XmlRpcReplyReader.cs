@@ -275,6 +275,12 @@ internal static class XmlRpcReplyReader
             throw new FormatException($"<double>{text}</double> is not a finite number");
         }
 
+        WriteDouble(writer, d);
+    }
+
+    /// <summary>A finite XML-RPC double as JSON; integral ones as JSON integers.</summary>
+    internal static void WriteDouble(Utf8JsonWriter writer, double d)
+    {
         // OpenSIPS prints integers beyond int32 as <double>%f</double> (docs/wire-facts.md#xmlrpc-reply): give them back as JSON integers,
         // as mi_http would. 2^63 itself is excluded: it does not fit in a long.
         if (Math.Truncate(d) == d && d >= long.MinValue && d < 9223372036854775808.0)
